@@ -1,0 +1,49 @@
+"""Typed settings, read from the environment with the ``PINPOINT_`` prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """The per-user folder where the embedded SQLite database lives."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("pinpoint", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting Pinpoint reads. Each field documents its environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="PINPOINT_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="PINPOINT_DATA_DIR: folder for the embedded database and imports.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "PINPOINT_DATABASE_URL: SQLAlchemy URL. Empty means SQLite at DATA_DIR/pinpoint.db; "
+            "use postgresql+psycopg://user@host/db for server mode."
+        ),
+    )
+    host: str = Field(default="127.0.0.1", description="PINPOINT_HOST: address `serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="PINPOINT_PORT: port `serve` binds.")
+    workers: int = Field(default=1, ge=1, le=64, description="PINPOINT_WORKERS: web worker count.")
+    demo: bool = Field(default=False, description="PINPOINT_DEMO: serve with synthetic demo data.")
+    log_level: str = Field(default="info", description="PINPOINT_LOG_LEVEL: uvicorn log level.")
+
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'pinpoint.db'}"
+
+
+def get_settings() -> Settings:
+    """Build settings from the current environment (never cached at import time)."""
+    return Settings()
