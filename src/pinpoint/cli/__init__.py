@@ -1,0 +1,57 @@
+"""The ``pinpoint`` command: thin shells over library calls.
+
+Every command parses its arguments, calls one library function and prints the result
+(``--json`` for scripts). ``main`` turns any error into one line on stderr and an exit
+code: 2 for bad input, 1 for anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from pinpoint.cli import law, serve
+from pinpoint.errors import PinpointError
+
+app = typer.Typer(
+    name="pinpoint",
+    help="Dry needling for back and neck pain: state law, practitioners, clinic records.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(law.app, name="law")
+app.command("serve")(serve.serve)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting."""
+    try:
+        result = app(args=argv, prog_name="pinpoint", standalone_mode=False)
+    except PinpointError as exc:
+        return _fail(exc.message, exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError:
+        return 0
+    except click.ClickException as exc:
+        return _fail(exc.format_message(), 2)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        return _fail("interrupted", 1)
+    except Exception as exc:
+        if os.environ.get("PINPOINT_DEBUG"):
+            raise
+        return _fail(f"internal error ({type(exc).__name__}): {exc}", 1)
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(run())

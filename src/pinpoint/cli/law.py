@@ -1,0 +1,120 @@
+"""``pinpoint law``: the dry needling law base."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pinpoint.cli.output import console, print_json
+from pinpoint.law.dates import parse_day
+from pinpoint.law.schemas import LawStatus
+
+app = typer.Typer(help="Is dry needling legal here, and for whom? Sourced and dated.", no_args_is_help=True)
+
+ProfessionOpt = Annotated[
+    str,
+    typer.Option(
+        "--profession",
+        help="physical_therapist, chiropractor, athletic_trainer, acupuncturist or physician.",
+    ),
+]
+OnOpt = Annotated[str | None, typer.Option("--on", help="Date YYYY-MM-DD (default: today).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+_STATUS_STYLE = {
+    "permitted": "bold green",
+    "pending": "bold yellow",
+    "prohibited": "bold red",
+    "silent": "bold blue",
+    "unknown": "bold",
+}
+
+
+@app.command("status")
+def status(
+    state: Annotated[str, typer.Argument(help="USPS code, e.g. CO.")],
+    profession: ProfessionOpt = "physical_therapist",
+    on: OnOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Status of dry needling in one jurisdiction, with requirements and sources."""
+    from pinpoint.law.service import law_status
+
+    answer = law_status(state, profession, parse_day(on) if on else None)
+    if as_json:
+        print_json(answer)
+    else:
+        _print_status(answer)
+
+
+@app.command("list")
+def list_(
+    profession: ProfessionOpt = "physical_therapist", on: OnOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Status in every jurisdiction on one date."""
+    from pinpoint.law.service import list_law
+
+    answer = list_law(profession, parse_day(on) if on else None)
+    if as_json:
+        print_json(answer)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Dry needling by {answer.profession.label}s on {answer.on}")
+    for column in ("", "jurisdiction", "status", "since", "min hours", "sources", "conflicts"):
+        table.add_column(column)
+    for row in answer.jurisdictions:
+        table.add_row(
+            row.jurisdiction,
+            row.jurisdiction_name,
+            f"[{_STATUS_STYLE[row.status]}]{row.status}[/]",
+            str(row.since or ""),
+            f"{row.requirements.min_training_hours:g}" if row.requirements.min_training_hours else "",
+            str(len(row.sources)),
+            str(len(row.conflicts) or ""),
+        )
+    console().print(table)
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "json",
+) -> None:
+    """The whole law base, every period and source, as CSV or JSON."""
+    from pinpoint.law.export import export as export_base
+
+    print(export_base(fmt), end="" if fmt.strip().lower() == "csv" else "\n")
+
+
+def _print_status(answer: LawStatus) -> None:
+    out = console()
+    out.print(
+        f"[bold]{answer.jurisdiction_name}[/] ({answer.jurisdiction}), "
+        f"{answer.profession.label}s, on {answer.on}: "
+        f"[{_STATUS_STYLE[answer.status]}]{answer.status}[/]"
+    )
+    facts: list[tuple[str, Any]] = [
+        ("since", answer.since),
+        ("basis", answer.basis),
+        ("citation", answer.citation),
+    ]
+    for label, value in facts:
+        if value:
+            out.print(f"  {label}: {value}")
+    out.print(f"  {answer.summary}")
+    for name, value in answer.requirements.model_dump().items():
+        if value is not None and name != "notes":
+            out.print(f"  {name.replace('_', ' ')}: {value}")
+    if answer.requirements.notes:
+        out.print(f"  notes: {answer.requirements.notes}")
+    out.print("[bold]Sources[/]")
+    for source in answer.sources:
+        out.print(f"  - {source.title} ({source.published or 'undated'}) {source.url or ''}")
+    if answer.conflicts:
+        out.print("[bold]Sources that disagree[/]")
+        for c in answer.conflicts:
+            out.print(
+                f"  - {c.source.title} ({c.as_of or 'undated'}) says {c.field} = {c.claimed}; "
+                f"shown: {c.chosen}. {c.reason}."
+            )

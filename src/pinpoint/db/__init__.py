@@ -1,0 +1,1 @@
+"""Storage: engine construction, the declarative base and schema migrations."""

@@ -1,0 +1,20 @@
+"""Synthetic demo data for ``pinpoint serve --demo``: clearly labelled, never real people."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from pinpoint.config import Settings
+
+
+def load_demo(engine: Engine, settings: Settings) -> None:
+    """Load the demo data sets each domain provides (idempotent).
+
+    The law base ships inside the package and needs no loading; the directory and
+    clinic domains register their demo loaders in ``DEMO_LOADERS``.
+    """
+    for loader in DEMO_LOADERS:
+        loader(engine, settings)
+
+
+DEMO_LOADERS: list = []  # type: ignore[type-arg]

@@ -1,0 +1,1 @@
+"""The practitioner directory: NPPES import, training credentials, eligibility, radius search."""

@@ -1,0 +1,85 @@
+"""Directory tables: practitioners from NPPES, their licenses and training credentials."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pinpoint.db.base import Base
+
+
+class Practitioner(Base):
+    """An individual provider (NPPES entity type 1) with a dry-needling-relevant taxonomy."""
+
+    __tablename__ = "practitioners"
+
+    npi: Mapped[str] = mapped_column(String(10), primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    name_prefix: Mapped[str | None] = mapped_column(String(20))
+    name_suffix: Mapped[str | None] = mapped_column(String(20))
+    credential: Mapped[str | None] = mapped_column(String(100))
+    profession: Mapped[str] = mapped_column(String(30), index=True)
+    taxonomy: Mapped[str] = mapped_column(String(10))
+    address_line: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(2), index=True)
+    zip5: Mapped[str | None] = mapped_column(String(5))
+    country: Mapped[str | None] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    enumerated_on: Mapped[date | None] = mapped_column(Date)
+    updated_on: Mapped[date | None] = mapped_column(Date)
+    deactivated_on: Mapped[date | None] = mapped_column(Date)
+    reactivated_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    licenses: Mapped[list[License]] = relationship(
+        back_populates="practitioner", cascade="all, delete-orphan", order_by="License.id"
+    )
+    credentials: Mapped[list[TrainingCredential]] = relationship(
+        back_populates="practitioner", cascade="all, delete-orphan", order_by="TrainingCredential.id"
+    )
+
+    __table_args__ = (Index("ix_practitioners_active_geo", "active", "latitude", "longitude"),)
+
+
+class License(Base):
+    """One license number with its state, as listed in an NPPES taxonomy slot."""
+
+    __tablename__ = "practitioner_licenses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    npi: Mapped[str] = mapped_column(ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True)
+    taxonomy: Mapped[str] = mapped_column(String(10))
+    number: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str | None] = mapped_column(String(2))
+    primary: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    practitioner: Mapped[Practitioner] = relationship(back_populates="licenses")
+
+
+class TrainingCredential(Base):
+    """A completed dry needling course, from a provider's roster or entered by an operator."""
+
+    __tablename__ = "training_credentials"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    npi: Mapped[str] = mapped_column(ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(200))
+    course: Mapped[str] = mapped_column(String(200))
+    hours: Mapped[float] = mapped_column(Float)
+    in_person_hours: Mapped[float | None] = mapped_column(Float)
+    completed_on: Mapped[date] = mapped_column(Date)
+    certificate_id: Mapped[str] = mapped_column(String(100))
+    licensed_since: Mapped[date | None] = mapped_column(Date)
+    supervised_sessions: Mapped[int | None] = mapped_column(Integer)
+
+    practitioner: Mapped[Practitioner] = relationship(back_populates="credentials")
+
+    __table_args__ = (UniqueConstraint("provider", "certificate_id"),)

@@ -1,0 +1,35 @@
+"""The application factory: ``create_app(settings)`` builds everything, nothing at import."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from pinpoint import __version__
+from pinpoint.config import Settings, get_settings
+from pinpoint.web import errors
+from pinpoint.web.api import law as law_api
+from pinpoint.web.pages import routes as pages
+
+WEB = resources.files("pinpoint.web")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Pinpoint",
+        version=__version__,
+        summary="Dry needling law, practitioners and clinic records.",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
+    errors.install(app)
+    app.include_router(law_api.router, prefix="/api/v1")
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
+    return app

@@ -1,0 +1,97 @@
+"""Shared fixtures: settings in a temporary folder, and a fresh database per test.
+
+The ``engine`` fixture runs each test that uses it twice: on a new SQLite file and on a
+new schema in the PostgreSQL server named by ``PINPOINT_TEST_POSTGRES_URL`` (default
+127.0.0.1:5432, database ``test``). Without that server the PostgreSQL half is skipped
+with a visible reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from pinpoint.config import Settings
+from pinpoint.db.engine import make_engine
+from pinpoint.db.migrate import upgrade
+
+POSTGRES_URL = os.environ.get(
+    "PINPOINT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@cache
+def postgres_unavailable() -> str | None:
+    """Why PostgreSQL cannot be used, or None when it can."""
+    try:
+        engine = make_engine(POSTGRES_URL)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL at {POSTGRES_URL} unreachable: {type(exc).__name__}"
+    return None
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'test.db'}")
+
+
+def _postgres_schema_url(schema: str) -> str:
+    joiner = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{joiner}options=-csearch_path%3D{schema},public"
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL of an empty database: SQLite, or a fresh PostgreSQL schema."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    reason = postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _postgres_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that needs a database on both SQLite and PostgreSQL."""
+    if "database_url" in metafunc.fixturenames and "database_url" not in getattr(
+        metafunc.function, "_sqlite_only", ()
+    ):
+        metafunc.parametrize(
+            "database_url",
+            ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+            indirect=True,
+        )
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """A migrated, empty database on the parametrized backend."""
+    eng = make_engine(database_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def db_settings(tmp_path: Path, database_url: str, engine: Engine) -> Settings:
+    """Settings pointing at the migrated test database."""
+    return Settings(data_dir=tmp_path / "data", database_url=database_url)
