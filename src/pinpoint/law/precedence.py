@@ -7,8 +7,9 @@ The rule, in one place (docs/law-data.md explains it for readers):
    date, else an estimate for an undated source (``as_of``). A claim with no date at all
    speaks to the latest period, as an undated web page describes the law of its day.
 2. Within one period, primary law and board text over secondary summaries: a claim is
-   *primary* when its source is an official text (tier 1) or when it reports a dated legal
-   act with its citation. Among claims of the same kind, the newer one wins; an undated
+   *primary* when its source is an official text (tier 1), or a professional secondary
+   source (tier 2) reporting a dated legal act with its citation. Opponents' documents,
+   consumer articles and weak copies (tiers 3-5) are never primary. Among claims of the same kind, the newer one wins; an undated
    claim ranks below every dated one.
 
 A record's choice is valid when its best supporting claim ranks at least as high as every
@@ -35,9 +36,11 @@ def claim_date(claim: ClaimData) -> date | None:
 
 
 def is_primary(claim: ClaimData) -> bool:
-    """Official text, or a secondary source reporting a dated, cited legal act."""
+    """Official text, or a professional secondary source reporting a dated, cited legal act."""
     if claim.source.tier == 1:
         return True
+    if claim.source.tier > 2:
+        return False
     reports_act = claim.basis is not None and claim.basis is not Basis.NONE
     return reports_act and claim.decided_on is not None and bool(claim.citation)
 
