@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -64,12 +63,13 @@ def test_a_record_citing_a_missing_claim_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_choice_that_the_rule_would_overturn_is_reported(tmp_path: Path) -> None:
-    data = tomllib.loads(CO_FILE.read_text(encoding="utf-8"))
-    # Claim the undated 46-hour figure as the answer over the dated 2026 list.
+    # Show the undated 46-hour figure instead of the dated 2026 list's 50 hours.
     text = CO_FILE.read_text(encoding="utf-8").replace(
         'requirement_sources = ["pphc-2026"]', 'requirement_sources = ["masterdn-scope"]'
     )
-    assert data["records"]
+    claims, requirements = text.split("[records.requirements]")
+    requirements = requirements.replace("min_training_hours = 50", "min_training_hours = 46")
+    text = claims + "[records.requirements]" + requirements
     kb = load_directory(_write(tmp_path / "d", text).parent)
     problems = find_problems(kb, ["CO"])
     assert any("pphc-2026" in p and "outranks" in p for p in problems)

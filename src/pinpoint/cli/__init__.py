@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
+
+try:  # Typer 0.2x ships its own copy of Click.
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older Typer uses Click itself
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from pinpoint.cli import law, serve
 from pinpoint.errors import PinpointError
@@ -38,13 +42,13 @@ def run(argv: list[str] | None = None) -> int:
         result = app(args=argv, prog_name="pinpoint", standalone_mode=False)
     except PinpointError as exc:
         return _fail(exc.message, exc.exit_code)
-    except click.exceptions.NoArgsIsHelpError:
+    except click_exceptions.NoArgsIsHelpError:
         return 0
-    except click.ClickException as exc:
+    except click_exceptions.ClickException as exc:
         return _fail(exc.format_message(), 2)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         return _fail("interrupted", 1)
     except Exception as exc:
         if os.environ.get("PINPOINT_DEBUG"):

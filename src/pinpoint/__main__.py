@@ -1,0 +1,5 @@
+"""``python -m pinpoint`` runs the CLI."""
+
+from pinpoint.cli import main
+
+main()
