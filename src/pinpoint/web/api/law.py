@@ -32,7 +32,7 @@ def _status_bytes(state: str, profession: str, on: date) -> bytes:
 
 
 @router.get("/law/{state}", response_model=LawStatus, summary="Dry needling status in one state")
-def get_law_status(
+async def get_law_status(
     state: str, profession: ProfessionQuery = "physical_therapist", on: OnQuery = None
 ) -> Response:
     """The status on a date, with requirements, sources and disagreeing sources."""
@@ -41,5 +41,5 @@ def get_law_status(
 
 
 @router.get("/law", response_model=LawList, summary="Dry needling status in every jurisdiction")
-def get_law_list(profession: ProfessionQuery = "physical_therapist", on: OnQuery = None) -> LawList:
+async def get_law_list(profession: ProfessionQuery = "physical_therapist", on: OnQuery = None) -> LawList:
     return list_law(profession, _day(on))
