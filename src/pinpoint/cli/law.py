@@ -8,9 +8,11 @@ import typer
 
 from pinpoint.cli.output import console, print_json
 from pinpoint.law.dates import parse_day
-from pinpoint.law.schemas import LawStatus
+from pinpoint.law.schemas import LawStatus, SourcePublic
 
-app = typer.Typer(help="Is dry needling legal here, and for whom? Sourced and dated.", no_args_is_help=True)
+app = typer.Typer(
+    help="Is dry needling legal here, and for whom? Sourced and dated.", no_args_is_help=True
+)
 
 ProfessionOpt = Annotated[
     str,
@@ -70,7 +72,9 @@ def list_(
             row.jurisdiction_name,
             f"[{_STATUS_STYLE[row.status]}]{row.status}[/]",
             str(row.since or ""),
-            f"{row.requirements.min_training_hours:g}" if row.requirements.min_training_hours else "",
+            f"{row.requirements.min_training_hours:g}"
+            if row.requirements.min_training_hours
+            else "",
             str(len(row.sources)),
             str(len(row.conflicts) or ""),
         )
@@ -105,16 +109,29 @@ def _print_status(answer: LawStatus) -> None:
     out.print(f"  {answer.summary}")
     for name, value in answer.requirements.model_dump().items():
         if value is not None and name != "notes":
-            out.print(f"  {name.replace('_', ' ')}: {value}")
+            shown = (
+                f"{value:g}"
+                if isinstance(value, float)
+                else ("yes" if value is True else "no" if value is False else value)
+            )
+            out.print(f"  {name.replace('_', ' ')}: {shown}")
     if answer.requirements.notes:
         out.print(f"  notes: {answer.requirements.notes}")
     out.print("[bold]Sources[/]")
     for source in answer.sources:
-        out.print(f"  - {source.title} ({source.published or 'undated'}) {source.url or ''}")
+        out.print(f"  - {source.title} ({_when(source)}) {source.url or ''}")
     if answer.conflicts:
         out.print("[bold]Sources that disagree[/]")
         for c in answer.conflicts:
             out.print(
-                f"  - {c.source.title} ({c.as_of or 'undated'}) says {c.field} = {c.claimed}; "
-                f"shown: {c.chosen}. {c.reason}."
+                f"  - {c.source.title} ({_when(c.source)}) says {c.field} = {c.claimed}; "
+                f"shown: {c.chosen if c.chosen is not None else 'nothing'}. {c.reason.rstrip('.')}."
             )
+
+
+def _when(source: SourcePublic) -> str:
+    """A source's date at the precision it was given (2026-01, not 2026-01-01)."""
+    if source.published is None:
+        return "undated"
+    iso = source.published.isoformat()
+    return {"year": iso[:4], "month": iso[:7]}.get(str(source.published_precision), iso)

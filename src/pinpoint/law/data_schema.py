@@ -76,6 +76,7 @@ class RecordData(_Strict):
     valid_from: PartialDateField
     valid_until: PartialDateField | None = None
     since: PartialDateField | None = None
+    since_unknown: bool = False
     status: Status
     basis: Basis | None = None
     citation: str | None = None

@@ -46,16 +46,27 @@ def _start(partial: PartialDate | None) -> date | None:
     return partial.start if partial else None
 
 
+def _since(period: Period) -> PartialDate | None:
+    """When the status took effect: stated, or the date of the legal act that opened it."""
+    record = period.record
+    if record.since is not None or record.since_unknown:
+        return record.since
+    if any(c.decided_on == record.valid_from for c in period.supporting):
+        return record.valid_from
+    return None
+
+
 def _answer(period: Period, on: date) -> LawStatus:
     record = period.record
+    since = _since(period)
     return LawStatus(
         jurisdiction=period.jurisdiction,
         jurisdiction_name=BY_CODE[period.jurisdiction].name,
         profession=record.profession,
         on=on,
         status=record.status,
-        since=_start(record.since),
-        since_precision=record.since.precision if record.since else None,
+        since=_start(since),
+        since_precision=since.precision if since else None,
         valid_from=record.valid_from.start,
         valid_until=_start(record.valid_until),
         basis=record.basis,
