@@ -22,12 +22,20 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(args: list[str], port: int, ready_path: str, env: dict[str, str] | None = None,
-           timeout: float = 120) -> Iterator[subprocess.Popen[bytes]]:
+def server(
+    args: list[str],
+    port: int,
+    ready_path: str,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server process until the block ends; stop it and its workers by PID."""
     proc = subprocess.Popen(
-        args, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        args,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + timeout
@@ -57,8 +65,10 @@ class WrkResult:
     errors: int
 
     def line(self, label: str) -> str:
-        return (f"{label:<38} {self.requests_per_second:>9,.0f} req/s   "
-                f"p50 {self.p50_ms:6.2f} ms   p99 {self.p99_ms:6.2f} ms   errors {self.errors}")
+        return (
+            f"{label:<38} {self.requests_per_second:>9,.0f} req/s   "
+            f"p50 {self.p50_ms:6.2f} ms   p99 {self.p99_ms:6.2f} ms   errors {self.errors}"
+        )
 
 
 def _ms(text: str) -> float:
@@ -78,7 +88,10 @@ def wrk(url: str, connections: int = 64, seconds: int = 10, threads: int = 2) ->
     assert url.startswith("http://127.0.0.1:"), "load tests only target this machine"
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(_percentile(out, 50))

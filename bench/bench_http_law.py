@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _serve import free_port, python, server, wrk  # noqa: E402
+from _serve import free_port, python, server, wrk
 
 
 def main() -> None:
@@ -30,8 +30,20 @@ def main() -> None:
         ours = wrk(f"http://127.0.0.1:{port}/api/v1/law/CO", seconds=args.seconds)
 
     port = free_port()
-    cmd = [python(), "-m", "uvicorn", "bare_starlette:app", "--port", str(port), "--workers",
-           "2", "--log-level", "warning", "--app-dir", str(Path(__file__).parent)]
+    cmd = [
+        python(),
+        "-m",
+        "uvicorn",
+        "bare_starlette:app",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(Path(__file__).parent),
+    ]
     with server(cmd, port, "/law/CO", env):
         wrk(f"http://127.0.0.1:{port}/law/CO", seconds=2)
         bare = wrk(f"http://127.0.0.1:{port}/law/CO", seconds=args.seconds)

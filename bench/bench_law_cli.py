@@ -25,8 +25,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
     entry = shutil.which("pinpoint") or sys.executable
-    ours_cmd = [entry, "law", "status", "CO", "--json"] if entry != sys.executable else [
-        sys.executable, "-m", "pinpoint", "law", "status", "CO", "--json"]
+    ours_cmd = (
+        [entry, "law", "status", "CO", "--json"]
+        if entry != sys.executable
+        else [sys.executable, "-m", "pinpoint", "law", "status", "CO", "--json"]
+    )
     bare_cmd = [sys.executable, "-c", "pass"]
     ours, bare = [], []
     for _ in range(runs):

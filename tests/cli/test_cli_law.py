@@ -23,11 +23,27 @@ def test_status_json_has_spec_fields(capsys: pytest.CaptureFixture[str]) -> None
     code, out, err = _run(capsys, "law", "status", "CO", "--json")
     assert (code, err) == (0, "")
     data = json.loads(out)
-    for field in ("jurisdiction", "profession", "on", "status", "since", "basis", "citation",
-                  "requirements", "sources", "conflicts"):
+    for field in (
+        "jurisdiction",
+        "profession",
+        "on",
+        "status",
+        "since",
+        "basis",
+        "citation",
+        "requirements",
+        "sources",
+        "conflicts",
+    ):
         assert field in data
-    for field in ("min_training_hours", "min_in_person_hours", "min_years_licensed",
-                  "written_consent", "may_delegate", "notes"):
+    for field in (
+        "min_training_hours",
+        "min_in_person_hours",
+        "min_years_licensed",
+        "written_consent",
+        "may_delegate",
+        "notes",
+    ):
         assert field in data["requirements"]
     assert {"title", "url", "published"} <= set(data["sources"][0])
 
@@ -102,7 +118,8 @@ def test_export_json_holds_periods_and_claims(capsys: pytest.CaptureFixture[str]
     data = json.loads(out)
     colorado = next(j for j in data["jurisdictions"] if j["jurisdiction"] == "CO")
     assert code == 0
-    assert colorado["periods"] and colorado["claims"]
+    assert colorado["periods"]
+    assert colorado["claims"]
 
 
 def test_the_installed_command_exits_2_without_a_traceback() -> None:

@@ -39,7 +39,7 @@ def _write(folder: Path, text: str) -> Path:
 
 def test_a_record_without_sources_is_refused(tmp_path: Path) -> None:
     text = CO_FILE.read_text(encoding="utf-8").replace(
-        'sources = ["idn-governor-2013"', 'sources = [] #'
+        'sources = ["idn-governor-2013"', "sources = [] #"
     )
     with pytest.raises(DataError, match="sources"):
         read_file(_write(tmp_path / "d", text))

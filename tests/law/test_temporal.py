@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -56,7 +57,7 @@ def test_the_answer_on_any_date_is_the_period_that_covers_it(code: str, day: dat
 def test_timelines_are_ordered_and_do_not_overlap() -> None:
     for code in ALL_CODES:
         periods = timeline(code).periods
-        for earlier, later in zip(periods, periods[1:], strict=False):
+        for earlier, later in itertools.pairwise(periods):
             assert earlier.valid_until is not None
             assert earlier.valid_until <= later.valid_from  # type: ignore[operator]
 
@@ -64,7 +65,7 @@ def test_timelines_are_ordered_and_do_not_overlap() -> None:
 def test_a_change_of_law_takes_effect_on_its_first_day() -> None:
     for code in ALL_CODES:
         periods = timeline(code).periods
-        for earlier, later in zip(periods, periods[1:], strict=False):
+        for earlier, later in itertools.pairwise(periods):
             assert later.valid_from is not None
             assert law_status(code, on=later.valid_from).status is later.status
             before = later.valid_from - timedelta(days=1)

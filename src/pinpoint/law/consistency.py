@@ -6,16 +6,17 @@ the test suite runs the same checks on every file.
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 from pinpoint.law.jurisdictions import ALL_CODES, MAPPED_CODES
-from pinpoint.law.knowledge import KnowledgeBase, Period, load_directory, DATA_DIR
+from pinpoint.law.knowledge import DATA_DIR, KnowledgeBase, Period, load_directory
 from pinpoint.law.vocabulary import Profession
 
 
 def _timeline_problems(code: str, profession: Profession, timeline: list[Period]) -> list[str]:
     problems = []
-    for earlier, later in zip(timeline, timeline[1:], strict=False):
+    for earlier, later in itertools.pairwise(timeline):
         if earlier.ends is None or earlier.ends > later.starts:
             problems.append(
                 f"{code} {profession}: period from {earlier.starts} overlaps the one from "

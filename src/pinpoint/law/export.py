@@ -83,10 +83,14 @@ def export_json_data() -> dict[str, Any]:
                     for p in timeline(code, prof).periods
                 ],
                 "claims": [
-                    {**c.model_dump(mode="json", exclude={"decided_on", "as_of", "source"}),
-                     "speaks_to": (d.isoformat() if (d := claim_date(c)) else None),
-                     "source": {**c.source.model_dump(mode="json", exclude={"published"}),
-                                "published": str(c.source.published) if c.source.published else None}}
+                    {
+                        **c.model_dump(mode="json", exclude={"decided_on", "as_of", "source"}),
+                        "speaks_to": (d.isoformat() if (d := claim_date(c)) else None),
+                        "source": {
+                            **c.source.model_dump(mode="json", exclude={"published"}),
+                            "published": str(c.source.published) if c.source.published else None,
+                        },
+                    }
                     for c in (data.claims if data else [])
                 ],
             }

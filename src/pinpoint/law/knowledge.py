@@ -76,9 +76,7 @@ def _place_claims(
     """Assign each claim to the record whose period contains the claim's date."""
     placed: dict[int, list[ClaimData]] = defaultdict(list)
     for claim in data.claims:
-        records = [
-            (i, r) for i, r in enumerate(data.records) if r.profession is claim.profession
-        ]
+        records = [(i, r) for i, r in enumerate(data.records) if r.profession is claim.profession]
         day = claim_date(claim)
         if day is None:
             target = [max(records, key=lambda ir: ir[1].valid_from.start)] if records else []

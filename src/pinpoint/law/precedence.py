@@ -9,8 +9,8 @@ The rule, in one place (docs/law-data.md explains it for readers):
 2. Within one period, primary law and board text over secondary summaries: a claim is
    *primary* when its source is an official text (tier 1), or a professional secondary
    source (tier 2) reporting a dated legal act with its citation. Opponents' documents,
-   consumer articles and weak copies (tiers 3-5) are never primary. Among claims of the same kind, the newer one wins; an undated
-   claim ranks below every dated one.
+   consumer articles and weak copies (tiers 3-5) are never primary. Among claims of the
+   same kind, the newer one wins; an undated claim ranks below every dated one.
 
 A record's choice is valid when its best supporting claim ranks at least as high as every
 claim that contradicts it; a tie must be explained by the record's ``choice_note``.
@@ -108,7 +108,9 @@ def disagreements(
             continue
         if claim.status is not record.status:
             found.append(
-                Disagreement("status", claim.status.value, record.status.value, claim, status_support)
+                Disagreement(
+                    "status", claim.status.value, record.status.value, claim, status_support
+                )
             )
         for name in COMPARED_FIGURES:
             claimed = getattr(claim, name)

@@ -77,8 +77,8 @@ def _answer(period: Period, on: date) -> LawStatus:
         conflicts=[
             ConflictPublic(
                 field=c.field,
-                claimed=c.claimed,  # type: ignore[arg-type]
-                chosen=c.chosen,  # type: ignore[arg-type]
+                claimed=c.claimed,
+                chosen=c.chosen,
                 as_of=claim_date(c.claim),
                 basis=c.claim.basis,
                 citation=c.claim.citation,
@@ -124,9 +124,7 @@ def _cached_status(jurisdiction: str, profession: Profession, on: date) -> LawSt
     return status_in(shipped(), jurisdiction, profession, on)
 
 
-def status_in(
-    kb: KnowledgeBase, jurisdiction: str, profession: Profession, on: date
-) -> LawStatus:
+def status_in(kb: KnowledgeBase, jurisdiction: str, profession: Profession, on: date) -> LawStatus:
     """The answer for a validated jurisdiction code and profession from one knowledge base."""
     period = kb.period_on(jurisdiction, profession, on)
     return _answer(period, on) if period else _unknown(jurisdiction, profession, on, kb)

@@ -51,4 +51,6 @@ def parse_profession(text: str, *, field: str = "profession") -> Profession:
         return Profession(text.strip().lower())
     except ValueError:
         choices = ", ".join(p.value for p in Profession)
-        raise InvalidInput(f"unknown profession {text!r}: choose one of {choices}", field=field) from None
+        raise InvalidInput(
+            f"unknown profession {text!r}: choose one of {choices}", field=field
+        ) from None

@@ -15,10 +15,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pinpoint.errors import PinpointError
 
-_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid_input"}
+_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    422: "invalid_input",
+}
 
 
-def error_body(status: int, message: str, field: str | None, loc: list[Any] | None = None) -> dict[str, Any]:
+def error_body(
+    status: int, message: str, field: str | None, loc: list[Any] | None = None
+) -> dict[str, Any]:
     code = _CODES.get(status, "error")
     return {
         "error": {"code": code, "message": message, "field": field},
@@ -27,19 +35,24 @@ def error_body(status: int, message: str, field: str | None, loc: list[Any] | No
 
 
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/fhir/")) and "text/html" in request.headers.get(
-        "accept", ""
-    )
+    return not request.url.path.startswith(
+        ("/api/", "/fhir/")
+    ) and "text/html" in request.headers.get("accept", "")
 
 
-def _respond(request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None) -> Response:
+def _respond(
+    request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None
+) -> Response:
     if _wants_html(request):
         templates = request.app.state.templates
-        return templates.TemplateResponse(
+        page: Response = templates.TemplateResponse(
             request, "error.html", {"status": status, "message": message}, status_code=status
         )
+        return page
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(status, message, field, loc), status_code=status, headers=headers)
+    return JSONResponse(
+        error_body(status, message, field, loc), status_code=status, headers=headers
+    )
 
 
 async def _domain_error(request: Request, exc: Exception) -> Response:

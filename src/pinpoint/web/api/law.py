@@ -17,7 +17,9 @@ router = APIRouter(tags=["law"])
 
 ProfessionQuery = Annotated[
     str,
-    Query(description="physical_therapist, chiropractor, athletic_trainer, acupuncturist, physician"),
+    Query(
+        description="physical_therapist, chiropractor, athletic_trainer, acupuncturist, physician"
+    ),
 ]
 OnQuery = Annotated[str | None, Query(description="Date YYYY-MM-DD; default today.")]
 
@@ -41,5 +43,7 @@ async def get_law_status(
 
 
 @router.get("/law", response_model=LawList, summary="Dry needling status in every jurisdiction")
-async def get_law_list(profession: ProfessionQuery = "physical_therapist", on: OnQuery = None) -> LawList:
+async def get_law_list(
+    profession: ProfessionQuery = "physical_therapist", on: OnQuery = None
+) -> LawList:
     return list_law(profession, _day(on))
