@@ -32,7 +32,9 @@ class Settings(BaseSettings):
         ),
     )
     host: str = Field(default="127.0.0.1", description="PINPOINT_HOST: address `serve` binds.")
-    port: int = Field(default=8000, ge=1, le=65535, description="PINPOINT_PORT: port `serve` binds.")
+    port: int = Field(
+        default=8000, ge=1, le=65535, description="PINPOINT_PORT: port `serve` binds."
+    )
     workers: int = Field(default=1, ge=1, le=64, description="PINPOINT_WORKERS: web worker count.")
     demo: bool = Field(default=False, description="PINPOINT_DEMO: serve with synthetic demo data.")
     log_level: str = Field(default="info", description="PINPOINT_LOG_LEVEL: uvicorn log level.")

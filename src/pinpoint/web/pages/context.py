@@ -43,6 +43,11 @@ class Query:
             parts.append(f"on={self.on.isoformat()}")
         return "?" + "&".join(parts) if parts else ""
 
+    def params_on(self, day: date) -> str:
+        """A query string for this profession on another date."""
+        moved = Query(on=day, on_given=True, profession=self.profession)
+        return moved.params()
+
 
 @dataclass(frozen=True)
 class StatusView:
@@ -81,8 +86,12 @@ class Tile:
 
     @property
     def label(self) -> str:
-        """``Colorado: permitted``, read out by screen readers."""
-        return f"{self.name}: {self.status.value}"
+        """``Colorado, CO: permitted``: what screen readers read out.
+
+        It includes the visible code so that voice control ("click CO") finds the tile
+        (WCAG 2.5.3, axe's ``label-content-name-mismatch``).
+        """
+        return f"{self.name}, {self.code}: {self.status.value}"
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,8 @@ def law_map(query: Query) -> LawMap:
 class SourceView:
     title: str
     url: str | None
-    date_text: str
+    date_text: str  # "Published January 2026" or "Undated"
+    when: str  # "January 2026" or "undated"
     tier_text: str
 
 
@@ -179,6 +189,7 @@ class ConflictView:
 @dataclass(frozen=True)
 class PeriodView:
     status: StatusView
+    on: date
     starts: str
     ends: str
     citation: str | None
@@ -207,15 +218,28 @@ class StatePage:
     def profession_label(self) -> str:
         return wording.profession_label(self.query.profession)
 
+    @property
+    def since_text(self) -> str:
+        return wording.partial_day(self.law.since, self.law.since_precision)
+
+    @property
+    def valid_text(self) -> str:
+        start = wording.day(self.law.valid_from) if self.law.valid_from else "the start"
+        until = self.law.valid_until
+        return f"{start} until {wording.day(until)}" if until else f"{start} onwards"
+
 
 def source_view(source: SourcePublic) -> SourceView:
     tier = wording.TIER_WORDS.get(source.tier, f"tier {source.tier}")
-    return SourceView(source.title, source.url, wording.published(source), tier)
+    when = wording.partial_day(source.published, source.published_precision)
+    return SourceView(source.title, source.url, wording.published(source), when, tier)
 
 
 def _conflict(conflict: ConflictPublic) -> ConflictView:
     return ConflictView(
-        field=wording.FIELD_WORDS.get(conflict.field, conflict.field.replace("_", " ").capitalize()),
+        field=wording.FIELD_WORDS.get(
+            conflict.field, conflict.field.replace("_", " ").capitalize()
+        ),
         claimed=wording.claimed_value(conflict.field, conflict.claimed),
         chosen=wording.claimed_value(conflict.field, conflict.chosen),
         as_of=wording.day(conflict.as_of) if conflict.as_of else None,
@@ -230,6 +254,7 @@ def _period(law: LawStatus, on: date) -> PeriodView:
     current = starts <= on and (law.valid_until is None or on < law.valid_until)
     return PeriodView(
         status=StatusView(law.status),
+        on=starts,
         starts=wording.day(starts),
         ends=wording.day(law.valid_until) if law.valid_until else "today",
         citation=law.citation,

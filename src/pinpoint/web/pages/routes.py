@@ -1,7 +1,57 @@
-"""Page routes (placeholder router; pages are added by domain)."""
+"""Public pages: home, the law map, one jurisdiction's law, and patient education.
+
+Each route parses its query, builds a typed context (``context.py``) and renders it.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from pinpoint.web.pages import context, directory
+from pinpoint.web.pages.learn import LearnPage
+from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
+router.include_router(directory.router)
+
+OnQuery = Annotated[str | None, Query(description="Date YYYY-MM-DD; default today.")]
+ProfessionQuery = Annotated[
+    str | None, Query(description="Profession; default physical_therapist.")
+]
+
+
+def render(request: Request, template: str, page: Any) -> Response:
+    templates = request.app.state.templates
+    response: Response = templates.TemplateResponse(request, template, {"page": page})
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return render(request, "home.html", context.law_map(context.Query.parse(None, None)))
+
+
+@router.get("/zip")
+def zip_to_state(zip_code: Annotated[str, Query(alias="zip")] = "") -> Response:
+    return RedirectResponse(f"/law/{state_for_zip(zip_code)}", status_code=303)
+
+
+@router.get("/law")
+def law_map(request: Request, on: OnQuery = None, profession: ProfessionQuery = None) -> Response:
+    return render(request, "law_map.html", context.law_map(context.Query.parse(on, profession)))
+
+
+@router.get("/law/{state}")
+def law_state(
+    request: Request, state: str, on: OnQuery = None, profession: ProfessionQuery = None
+) -> Response:
+    page = context.state_page(state, context.Query.parse(on, profession))
+    return render(request, "law_state.html", page)
+
+
+@router.get("/learn")
+def learn(request: Request) -> Response:
+    return render(request, "learn.html", LearnPage())

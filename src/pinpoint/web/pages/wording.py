@@ -32,7 +32,7 @@ STATUS_SYMBOLS: dict[Status, str] = {
     Status.PERMITTED: "✓",
     Status.PENDING: "…",
     Status.PROHIBITED: "✕",
-    Status.SILENT: "–",
+    Status.SILENT: "\u2013",  # en dash: neither yes nor no
     Status.UNKNOWN: "?",
 }
 
@@ -101,14 +101,16 @@ def headline(status: Status, profession: Profession, place: str) -> str:
     return sentences[status]
 
 
+def _plural(value: float, noun: str) -> str:
+    return f"{number(value)} {noun}" + ("" if value == 1 else "s")
+
+
 def _hours(req: RequirementsPublic) -> str | None:
     total, in_person = req.min_training_hours, req.min_in_person_hours
     if total is not None and in_person is not None:
         if in_person >= total:
             return f"At least {number(total)} hours of training, all of them in person."
-        return (
-            f"At least {number(total)} hours of training, {number(in_person)} of them in person."
-        )
+        return f"At least {number(total)} hours of training, {number(in_person)} of them in person."
     if total is not None:
         return f"At least {number(total)} hours of training."
     if in_person is not None:
@@ -141,7 +143,7 @@ def requirement_sentences(req: RequirementsPublic) -> list[str]:
     sessions = req.min_supervised_sessions
     lines = [
         _hours(req),
-        f"Licensed for at least {number(years)} years before needling." if years else None,
+        f"Licensed for at least {_plural(years, 'year')} before needling." if years else None,
         f"At least {sessions} supervised needling sessions." if sessions else None,
         _flag(
             req.written_consent,
@@ -190,13 +192,16 @@ def partial_day(value: date | None, precision: Precision | None) -> str:
 
 
 def published(source: SourcePublic) -> str:
-    return partial_day(source.published, source.published_precision)
+    """``Published January 2026``, or ``Undated``."""
+    if source.published is None:
+        return "Undated"
+    return f"Published {partial_day(source.published, source.published_precision)}"
 
 
 def claimed_value(field: str, value: str | float | None) -> str:
     """A conflicting claim's value in words: a status word or a number."""
     if value is None:
-        return "nothing"
+        return "no figure"
     if isinstance(value, float | int):
         return number(value)
     if field == "status" and value in {s.value for s in Status}:

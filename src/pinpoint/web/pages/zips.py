@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from pinpoint.errors import InvalidInput
 from pinpoint.law.jurisdictions import BY_CODE
@@ -20,7 +22,8 @@ def state_for_zip(text: str) -> str:
     five = match.group(1)
     import zipcodes  # loads its table on import; only pay for it when asked
 
-    found = zipcodes.matching(five)
+    matching: Callable[[str], list[dict[str, Any]]] = zipcodes.matching
+    found = matching(five)
     if not found:
         raise InvalidInput(f"ZIP code {five} is not a US ZIP code in use.", field="zip")
     state = str(found[0]["state"])

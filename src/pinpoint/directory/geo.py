@@ -1,0 +1,112 @@
+"""Distance on the Earth and ZIP code centroids: pure functions, no I/O beyond the ZIP table.
+
+Distances are great-circle (haversine) on a sphere of radius 3958.8 miles, as SPEC says.
+A spatial index works on 3-D unit vectors, where the straight-line (chord) distance grows
+with the great-circle distance, so "nearest by chord" is "nearest on the sphere".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from pinpoint.errors import InvalidInput
+
+EARTH_RADIUS_MILES = 3958.8
+
+FloatArray = npt.NDArray[np.float64]
+
+_ZIP5 = re.compile(r"\d{5}")
+
+
+class LatLon(NamedTuple):
+    latitude: float
+    longitude: float
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in miles between two points given in degrees."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def haversine_miles_many(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
+    """Distances in miles from one point to many (degrees), vectorised.
+
+    This is the one distance every search path ranks by, so paths agree exactly.
+    """
+    p1 = math.radians(lat)
+    p2 = np.radians(lats)
+    dp = p2 - p1
+    dl = np.radians(lons - lon)
+    h = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    result: FloatArray = np.asarray(
+        2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(h))), dtype=np.float64
+    )
+    return result
+
+
+def unit_vectors(lats: FloatArray, lons: FloatArray) -> FloatArray:
+    """Points on the unit sphere (n x 3) for latitudes and longitudes in degrees."""
+    phi, lam = np.radians(lats), np.radians(lons)
+    cos_phi = np.cos(phi)
+    return np.column_stack((cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)))
+
+
+def unit_vector(lat: float, lon: float) -> FloatArray:
+    vector: FloatArray = unit_vectors(np.array([lat]), np.array([lon]))[0]
+    return vector
+
+
+def chord_for_miles(miles: float) -> float:
+    """The chord length on the unit sphere for a great-circle distance in miles."""
+    return 2.0 * math.sin(min(math.pi, miles / EARTH_RADIUS_MILES) / 2.0)
+
+
+def miles_for_chord(chord: float) -> float:
+    return 2.0 * EARTH_RADIUS_MILES * math.asin(min(1.0, chord / 2.0))
+
+
+@cache
+def _centroids() -> dict[str, LatLon]:
+    """Every ZIP code the ``zipcodes`` package knows, loaded once."""
+    import zipcodes
+
+    table: dict[str, LatLon] = {}
+    for entry in zipcodes.list_all():  # type: ignore[no-untyped-call]
+        try:
+            table[entry["zip_code"]] = LatLon(float(entry["lat"]), float(entry["long"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return table
+
+
+def parse_zip(text: str, *, field: str = "zip") -> str:
+    """A 5-digit ZIP code (ZIP+4 is cut to 5 digits), or InvalidInput naming the field."""
+    value = str(text).strip()
+    if len(value) == 10 and value[5] == "-":
+        value = value[:5]
+    if not _ZIP5.fullmatch(value):
+        raise InvalidInput(f"ZIP code must be 5 digits, got {text!r}", field=field)
+    return value
+
+
+def zip_centroid(text: str, *, field: str = "zip") -> LatLon:
+    """The centroid of a ZIP code, or InvalidInput if it is malformed or unknown."""
+    code = parse_zip(text, field=field)
+    point = _centroids().get(code)
+    if point is None:
+        raise InvalidInput(f"unknown ZIP code {code}", field=field)
+    return point
+
+
+def known_zip_codes() -> list[str]:
+    """All known ZIP codes, sorted (for demo data and benchmarks)."""
+    return sorted(_centroids())

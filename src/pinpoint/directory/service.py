@@ -1,0 +1,260 @@
+"""Practitioner search and detail: the library calls the CLI, the API and the pages share."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import selectinload
+
+from pinpoint.db.engine import transaction
+from pinpoint.directory import geo, search_index
+from pinpoint.directory.models import Practitioner
+from pinpoint.directory.schemas import (
+    EligibilityPublic,
+    LicensePublic,
+    PractitionerPublic,
+    SearchHit,
+    SearchQuery,
+    SearchResults,
+    TrainingPublic,
+)
+from pinpoint.errors import InvalidInput, NotFound
+from pinpoint.law.eligibility import Eligibility, PractitionerFacts
+from pinpoint.law.schemas import LawStatus
+from pinpoint.law.service import practitioner_eligibility
+from pinpoint.law.vocabulary import Profession, parse_profession
+
+MAX_RADIUS_MILES = 500.0
+MAX_LIMIT = 500
+DEFAULT_RADIUS_MILES = 25.0
+DEFAULT_LIMIT = 50
+
+Backend = Literal["index", "postgis"]
+
+
+def _radius(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise InvalidInput("radius must be a number of miles", field="radius_miles")
+    try:
+        radius = float(value)
+    except ValueError:
+        raise InvalidInput(
+            f"radius must be a number, got {value!r}", field="radius_miles"
+        ) from None
+    if not math.isfinite(radius) or radius <= 0 or radius > MAX_RADIUS_MILES:
+        raise InvalidInput(
+            f"radius must be more than 0 and at most {MAX_RADIUS_MILES:g} miles, got {value}",
+            field="radius_miles",
+        )
+    return radius
+
+
+def _whole(value: object, field: str, low: int, high: int | None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{field} must be a whole number", field=field)
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise InvalidInput(f"{field} must be {bound}, got {value}", field=field)
+    return value
+
+
+def parse_professions(values: Iterable[str | Profession] | None) -> list[Profession]:
+    """Distinct professions in SPEC order; unknown spellings raise InvalidInput."""
+    chosen = {
+        v if isinstance(v, Profession) else parse_profession(v, field="profession")
+        for v in values or ()
+    }
+    return [p for p in Profession if p in chosen]
+
+
+def _public(eligibility: Eligibility) -> EligibilityPublic:
+    return EligibilityPublic.model_construct(
+        verdict=eligibility.verdict, reasons=list(eligibility.reasons)
+    )
+
+
+def find_practitioners_near(
+    engine: Engine,
+    zip_code: str,
+    radius_miles: float | str = DEFAULT_RADIUS_MILES,
+    professions: Sequence[str | Profession] | None = None,
+    eligible_only: bool = False,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    on: date | None = None,
+    backend: Backend = "index",
+) -> SearchResults:
+    """Active practitioners within ``radius_miles`` of a ZIP centroid, nearest first.
+
+    Ties in distance are broken by NPI; ``total`` counts every match within the radius
+    after the profession and ``eligible_only`` filters, before ``limit`` and ``offset``.
+    Verdicts apply the law on ``on`` (default today). ``backend="postgis"`` answers from
+    PostgreSQL's spatial index instead of the in-process one (same answers).
+    """
+    zip5 = geo.parse_zip(zip_code)
+    centre = geo.zip_centroid(zip5)
+    radius = _radius(radius_miles)
+    limit = _whole(limit, "limit", 1, MAX_LIMIT)
+    offset = _whole(offset, "offset", 0, None)
+    profs = parse_professions(professions)
+    day = on or date.today()
+    query = SearchQuery.model_construct(
+        zip=zip5,
+        radius_miles=radius,
+        professions=profs,
+        eligible_only=bool(eligible_only),
+        limit=limit,
+        offset=offset,
+        on=day,
+    )
+    eligible_on = day if eligible_only else None
+    if backend == "postgis":
+        total, page = search_index.postgis_search(
+            engine, centre.latitude, centre.longitude, radius, profs, eligible_on, limit, offset
+        )
+        hits = [_hit_from_row(row, miles, day) for row, miles in page]
+    else:
+        index = search_index.current_index(engine)
+        total, found = index.search(
+            centre.latitude, centre.longitude, radius, profs, eligible_on, limit, offset
+        )
+        hits = _hits_from_index(index, found, day)
+    return SearchResults.model_construct(query=query, total=total, results=hits)
+
+
+def _hits_from_index(
+    index: search_index.DirectoryIndex, found: list[search_index.Hit], on: date
+) -> list[SearchHit]:
+    verdicts = index.verdicts(on)
+    professions = search_index.PROFESSIONS
+    return [
+        SearchHit.model_construct(
+            npi=index.npi[h.row].decode(),
+            name=index.name[h.row].decode(),
+            profession=professions[int(index.profession[h.row])],
+            taxonomy=index.taxonomy[h.row].decode(),
+            city=index.city[h.row].decode() or None,
+            state=index.state[h.row].decode() or None,
+            zip=index.zip5[h.row].decode() or None,
+            distance_miles=round(h.distance_miles, 2),
+            eligibility=_cached_public(verdicts, int(verdicts.combo[h.row])),
+        )
+        for h in found
+    ]
+
+
+def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPublic:
+    found = verdicts.public.get(combo)
+    if found is None:
+        found = verdicts.public[combo] = _public(verdicts.answers[combo])
+    assert isinstance(found, EligibilityPublic)
+    return found
+
+
+def _hit_from_row(row: tuple[object, ...], miles: float, on: date) -> SearchHit:
+    """A hit from one row of the index query columns (the PostGIS path)."""
+    return SearchHit.model_construct(
+        npi=str(row[0]),
+        name=search_index.display_name(row[1], row[2], str(row[3]), row[4]),  # type: ignore[arg-type]
+        profession=Profession(str(row[9])),
+        taxonomy=str(row[5]),
+        city=str(row[6]) if row[6] else None,
+        state=str(row[7]) if row[7] else None,
+        zip=str(row[8]) if row[8] else None,
+        distance_miles=round(miles, 2),
+        eligibility=_public(search_index.row_eligibility(row, on)),
+    )
+
+
+def parse_npi(text: str, *, field: str = "npi") -> str:
+    """A 10-digit NPI whose check digit is right (Luhn over the 80840 prefix)."""
+    value = str(text).strip()
+    if len(value) != 10 or not value.isdigit():
+        raise InvalidInput(f"an NPI is 10 digits, got {text!r}", field=field)
+    digits = [int(c) for c in "80840" + value[:9]]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        doubled = d * 2 if i % 2 == 0 else d
+        total += doubled - 9 if doubled > 9 else doubled
+    if (10 - total % 10) % 10 != int(value[9]):
+        raise InvalidInput(f"NPI {value} has a wrong check digit", field=field)
+    return value
+
+
+def _facts_of(p: Practitioner, on: date) -> PractitionerFacts:
+    creds = p.credentials
+    if not creds:
+        return search_index.facts_from_totals(None, None, None, None, on)
+    in_person = [c.in_person_hours for c in creds if c.in_person_hours is not None]
+    since = [c.licensed_since for c in creds if c.licensed_since is not None]
+    sessions = [c.supervised_sessions for c in creds if c.supervised_sessions is not None]
+    return search_index.facts_from_totals(
+        float(sum(c.hours for c in creds)),
+        float(sum(in_person)) if in_person else None,
+        min(since) if since else None,
+        float(sum(sessions)) if sessions else None,
+        on,
+    )
+
+
+def _eligibility_and_law(p: Practitioner, on: date) -> tuple[Eligibility, LawStatus | None]:
+    facts = _facts_of(p, on)
+    try:
+        return practitioner_eligibility(p.state or "", p.profession, facts, on)
+    except InvalidInput:
+        return search_index.eligibility_for(p.state or "", p.profession, facts, on), None
+
+
+def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> PractitionerPublic:
+    """One practitioner with licenses, training, verdict and the law it relied on."""
+    key = parse_npi(npi)
+    day = on or date.today()
+    with transaction(engine) as session:
+        p = session.scalar(
+            select(Practitioner)
+            .where(Practitioner.npi == key)
+            .options(selectinload(Practitioner.licenses), selectinload(Practitioner.credentials))
+        )
+        if p is None:
+            raise NotFound(f"no practitioner with NPI {key}", field="npi")
+        eligibility, law = _eligibility_and_law(p, day)
+        return PractitionerPublic(
+            npi=p.npi,
+            name=search_index.display_name(p.first_name, p.middle_name, p.last_name, p.name_suffix),
+            credential=p.credential,
+            profession=Profession(p.profession),
+            taxonomy=p.taxonomy,
+            address_line=p.address_line,
+            city=p.city,
+            state=p.state,
+            zip=p.zip5,
+            active=p.active,
+            synthetic=p.synthetic,
+            eligibility=EligibilityPublic(
+                verdict=eligibility.verdict, reasons=list(eligibility.reasons)
+            ),
+            licenses=[
+                LicensePublic(
+                    taxonomy=li.taxonomy, number=li.number, state=li.state, primary=li.primary
+                )
+                for li in p.licenses
+            ],
+            training=[
+                TrainingPublic(
+                    provider=c.provider,
+                    course=c.course,
+                    hours=c.hours,
+                    in_person_hours=c.in_person_hours,
+                    completed_on=c.completed_on,
+                    certificate_id=c.certificate_id,
+                    licensed_since=c.licensed_since,
+                    supervised_sessions=c.supervised_sessions,
+                )
+                for c in p.credentials
+            ],
+            law=law,
+        )

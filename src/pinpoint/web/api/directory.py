@@ -1,0 +1,49 @@
+"""``/api/v1/practitioners``: practitioner search and detail over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+from pinpoint.directory.schemas import PractitionerPublic, SearchResults
+from pinpoint.directory.service import find_practitioners_near, get_practitioner
+from pinpoint.web.deps import get_engine
+
+router = APIRouter(tags=["directory"])
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+@router.get(
+    "/practitioners/search",
+    response_model=SearchResults,
+    summary="Practitioners near a ZIP code, nearest first, with their verdicts",
+)
+def search_practitioners(
+    engine: EngineDep,
+    zip: Annotated[str, Query(description="5-digit ZIP code.")],
+    radius_miles: Annotated[float, Query(description="Miles, more than 0, at most 500.")] = 25,
+    profession: Annotated[
+        list[str] | None, Query(description="Repeatable; default every profession.")
+    ] = None,
+    eligible_only: Annotated[bool, Query(description="Only those eligible to dry needle.")] = False,
+    limit: Annotated[int, Query(description="1-500.")] = 50,
+    offset: Annotated[int, Query(description="Results to skip.")] = 0,
+) -> Response:
+    """``total`` counts every match within the radius after filters, before paging."""
+    answer = find_practitioners_near(
+        engine, zip, radius_miles, profession, eligible_only, limit, offset
+    )
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
+@router.get(
+    "/practitioners/{npi}",
+    response_model=PractitionerPublic,
+    summary="One practitioner: licenses, training, verdict and the law relied on",
+)
+def read_practitioner(npi: str, engine: EngineDep) -> Response:
+    return Response(get_practitioner(engine, npi).model_dump_json(), media_type="application/json")

@@ -1,0 +1,94 @@
+"""Factories for directory rows, inserted straight into the tables with SQLAlchemy."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine, insert
+
+from pinpoint.directory import geo, search_index
+from pinpoint.directory.models import License, Practitioner, TrainingCredential
+
+_serial = itertools.count(1)
+
+
+def npi_from(base: int) -> str:
+    """A valid NPI (Luhn check digit over the 80840 prefix) for a 9-digit number."""
+    body = f"{base:09d}"
+    digits = [int(c) for c in "80840" + body]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        doubled = d * 2 if i % 2 == 0 else d
+        total += doubled - 9 if doubled > 9 else doubled
+    return body + str((10 - total % 10) % 10)
+
+
+def practitioner(zip5: str | None = "80202", **overrides: Any) -> dict[str, Any]:
+    """Column values of one practitioner practising at a ZIP centroid."""
+    n = next(_serial)
+    point = geo.zip_centroid(zip5) if zip5 else None
+    row: dict[str, Any] = {
+        "npi": npi_from(100_000_000 + n),
+        "last_name": f"Testperson{n}",
+        "first_name": "Sam",
+        "middle_name": None,
+        "name_prefix": None,
+        "name_suffix": None,
+        "credential": "PT",
+        "profession": "physical_therapist",
+        "taxonomy": "225100000X",
+        "address_line": f"{n} Test Street",
+        "city": "Denver",
+        "state": "CO",
+        "zip5": zip5,
+        "country": "US",
+        "phone": None,
+        "latitude": point.latitude if point else None,
+        "longitude": point.longitude if point else None,
+        "enumerated_on": date(2010, 1, 1),
+        "updated_on": date(2024, 1, 1),
+        "deactivated_on": None,
+        "reactivated_on": None,
+        "active": True,
+        "synthetic": True,
+    }
+    row.update(overrides)
+    return row
+
+
+def credential(npi: str, hours: float = 60.0, **overrides: Any) -> dict[str, Any]:
+    n = next(_serial)
+    row: dict[str, Any] = {
+        "npi": npi,
+        "provider": "Test Needling Institute",
+        "course": "Dry Needling Level 1",
+        "hours": hours,
+        "in_person_hours": hours,
+        "completed_on": date(2020, 1, 1),
+        "certificate_id": f"CERT-{n}",
+        "licensed_since": date(2010, 1, 1),
+        "supervised_sessions": None,
+    }
+    row.update(overrides)
+    return row
+
+
+def add(
+    engine: Engine,
+    practitioners: Iterable[dict[str, Any]],
+    credentials: Iterable[dict[str, Any]] = (),
+    licenses: Iterable[dict[str, Any]] = (),
+) -> None:
+    """Insert rows in one transaction and tell the search index the directory changed."""
+    rows, creds, lics = list(practitioners), list(credentials), list(licenses)
+    with engine.begin() as conn:
+        if rows:
+            conn.execute(insert(Practitioner), rows)
+        if creds:
+            conn.execute(insert(TrainingCredential), creds)
+        if lics:
+            conn.execute(insert(License), lics)
+    search_index.invalidate(engine)

@@ -1,0 +1,83 @@
+"""``pinpoint find`` and ``pinpoint practitioner``: JSON, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import Engine
+from tests.directory import factories as f
+
+from pinpoint.cli import run
+from pinpoint.config import Settings
+
+
+@pytest.fixture
+def env(db_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("PINPOINT_DATABASE_URL", db_settings.resolved_database_url())
+    return db_settings
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_find_json_lists_nearest_first(
+    env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [f.practitioner("80203"), f.practitioner("80202")]
+    f.add(engine, rows)
+    code, out, err = _run(capsys, "find", "--zip", "80202", "--radius-miles", "10", "--json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["total"] == 2
+    assert [r["npi"] for r in data["results"]] == [rows[1]["npi"], rows[0]["npi"]]
+
+
+def test_find_prints_a_table_for_people(
+    env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f.add(engine, [f.practitioner("80202", last_name="Tablerow")])
+    code, out, _ = _run(capsys, "find", "--zip", "80202", "--profession", "physical_therapist")
+    assert code == 0
+    assert "Tablerow" in out
+    assert "1 within 25 miles" in out
+
+
+def test_practitioner_json_and_human(
+    env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    row = f.practitioner("80202")
+    f.add(engine, [row])
+    code, out, _ = _run(capsys, "practitioner", row["npi"], "--json")
+    assert code == 0
+    assert json.loads(out)["npi"] == row["npi"]
+    code, out, _ = _run(capsys, "practitioner", row["npi"])
+    assert code == 0
+    assert row["npi"] in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["find", "--zip", "123"],
+        ["find", "--zip", "00000"],
+        ["find", "--zip", "80202", "--radius-miles", "-3"],
+        ["find", "--zip", "80202", "--radius-miles", "lots"],
+        ["find", "--zip", "80202", "--limit", "0"],
+        ["find", "--zip", "80202", "--offset", "-1"],
+        ["find", "--zip", "80202", "--profession", "dentist"],
+        ["practitioner", "42"],
+        ["practitioner", f.npi_from(999_999_997)],
+    ],
+)
+def test_bad_input_exits_2_with_one_stderr_line(
+    env: Settings, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, out, err = _run(capsys, *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1

@@ -1,0 +1,229 @@
+"""Radius search equals a brute-force computation, on SQLite and PostgreSQL, both paths."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import zipcodes
+from sqlalchemy import Engine, update
+from tests.directory import factories as f
+
+from pinpoint.directory import geo, search_index
+from pinpoint.directory.models import Practitioner
+from pinpoint.directory.schemas import SearchResults
+from pinpoint.directory.service import Backend, find_practitioners_near, get_practitioner
+from pinpoint.law.vocabulary import Profession
+
+ON = date(2025, 6, 1)
+DENVER = geo.zip_centroid("80202")
+
+
+def _zips_near(centre: geo.LatLon, miles: float, count: int, rng: random.Random) -> list[str]:
+    near = [
+        z
+        for z in geo.known_zip_codes()
+        if geo.haversine_miles(*centre, *geo.zip_centroid(z)) <= miles
+    ]
+    return rng.sample(near, min(count, len(near)))
+
+
+def _state_of(zip5: str) -> str:
+    return str(zipcodes.matching(zip5)[0]["state"])
+
+
+@dataclass
+class World:
+    rows: list[dict[str, Any]]
+    eligible: set[str]
+
+
+def _world(engine: Engine, n: int = 300, seed: int = 7) -> World:
+    """Practitioners around Denver (several per ZIP, so ties abound) plus noise elsewhere."""
+    rng = random.Random(seed)
+    zips = [*_zips_near(DENVER, 90, 40, rng), "10001", "94103"]
+    rows, creds = [], []
+    for _ in range(n):
+        z = rng.choice(zips)
+        row = f.practitioner(
+            z,
+            state=_state_of(z),
+            profession=rng.choice(list(Profession)).value,
+            active=rng.random() > 0.1,
+        )
+        if rng.random() < 0.05:
+            row.update(latitude=None, longitude=None)
+        rows.append(row)
+        if rng.random() < 0.5:
+            creds.append(f.credential(row["npi"], hours=rng.choice([10, 27, 46, 80])))
+    rng.shuffle(rows)
+    f.add(engine, rows, creds)
+    eligible = {
+        r["npi"]
+        for r in rows
+        if r["active"] and get_practitioner(engine, r["npi"], ON).eligibility.verdict == "eligible"
+    }
+    return World(rows, eligible)
+
+
+def _brute(
+    world: World,
+    zip5: str,
+    radius: float,
+    professions: list[str] | None = None,
+    eligible_only: bool = False,
+) -> list[tuple[float, str]]:
+    centre = geo.zip_centroid(zip5)
+    found = []
+    for r in world.rows:
+        if not r["active"] or r["latitude"] is None:
+            continue
+        if professions and r["profession"] not in professions:
+            continue
+        if eligible_only and r["npi"] not in world.eligible:
+            continue
+        d = geo.haversine_miles(*centre, r["latitude"], r["longitude"])
+        if d <= radius:
+            found.append((d, r["npi"]))
+    return sorted(found)
+
+
+def _check(
+    answer: SearchResults, expected: list[tuple[float, str]], offset: int, limit: int
+) -> None:
+    assert answer.total == len(expected)
+    page = expected[offset : offset + limit]
+    assert [h.npi for h in answer.results] == [npi for _, npi in page]
+    for hit, (d, _) in zip(answer.results, page, strict=True):
+        assert hit.distance_miles == pytest.approx(d, abs=0.006)
+
+
+def _backends(engine: Engine) -> list[Backend]:
+    if engine.dialect.name == "postgresql":
+        assert search_index.postgis_schema(engine) is not None
+        return ["index", "postgis"]
+    return ["index"]
+
+
+def test_search_equals_brute_force_on_random_queries(engine: Engine) -> None:
+    world = _world(engine)
+    rng = random.Random(11)
+    zips = _zips_near(DENVER, 60, 10, rng)
+    for backend in _backends(engine):
+        for zip5 in zips:
+            radius = rng.choice([5, 12.5, 25, 60, 500])
+            profs = rng.choice([None, ["physical_therapist"], ["chiropractor", "physician"]])
+            eligible_only = rng.random() < 0.3
+            limit, offset = rng.choice([(50, 0), (7, 0), (10, 10), (3, 25)])
+            answer = find_practitioners_near(
+                engine, zip5, radius, profs, eligible_only, limit, offset, ON, backend=backend
+            )
+            _check(answer, _brute(world, zip5, radius, profs, eligible_only), offset, limit)
+
+
+def test_ties_in_distance_are_broken_by_npi(engine: Engine) -> None:
+    rows = [f.practitioner("80202") for _ in range(12)]
+    f.add(engine, list(reversed(rows)))
+    for backend in _backends(engine):
+        for offset in (0, 5):
+            answer = find_practitioners_near(
+                engine, "80202", 1, limit=5, offset=offset, backend=backend
+            )
+            assert [h.npi for h in answer.results] == sorted(r["npi"] for r in rows)[
+                offset : offset + 5
+            ]
+            assert answer.total == 12
+
+
+def test_pages_together_give_the_whole_ordered_list(engine: Engine) -> None:
+    world = _world(engine, n=150, seed=3)
+    expected = [npi for _, npi in _brute(world, "80202", 40)]
+    for backend in _backends(engine):
+        seen: list[str] = []
+        for offset in range(0, len(expected) + 7, 7):
+            answer = find_practitioners_near(
+                engine, "80202", 40, limit=7, offset=offset, on=ON, backend=backend
+            )
+            assert answer.total == len(expected)
+            seen += [h.npi for h in answer.results]
+        assert seen == expected
+
+
+def test_eligible_only_keeps_only_eligible_practitioners(engine: Engine) -> None:
+    trained = f.practitioner("80202")
+    untrained = f.practitioner("80202")
+    f.add(engine, [trained, untrained], [f.credential(trained["npi"], hours=80)])
+    for backend in _backends(engine):
+        answer = find_practitioners_near(
+            engine, "80202", 10, eligible_only=True, on=ON, backend=backend
+        )
+        assert [h.npi for h in answer.results] == [trained["npi"]]
+        assert answer.results[0].eligibility.verdict == "eligible"
+        assert answer.total == 1
+
+
+def test_search_excludes_deactivated_and_ungeocoded_practitioners(engine: Engine) -> None:
+    gone = f.practitioner("80202", active=False, deactivated_on=date(2024, 1, 1))
+    nowhere = f.practitioner(None)
+    here = f.practitioner("80202")
+    f.add(engine, [gone, nowhere, here])
+    for backend in _backends(engine):
+        answer = find_practitioners_near(engine, "80202", 25, backend=backend)
+        assert [h.npi for h in answer.results] == [here["npi"]]
+
+
+def test_search_sees_changes_after_invalidate(engine: Engine) -> None:
+    row = f.practitioner("80202")
+    f.add(engine, [row])
+    assert find_practitioners_near(engine, "80202", 5).total == 1
+    with engine.begin() as conn:
+        conn.execute(update(Practitioner).values(active=False))
+    search_index.invalidate(engine)
+    for backend in _backends(engine):
+        assert find_practitioners_near(engine, "80202", 5, backend=backend).total == 0
+
+
+@pytest.mark.slow
+def test_dense_city_with_thousands_in_radius_is_answered_exactly(engine: Engine) -> None:
+    rng = random.Random(5)
+    zips = _zips_near(DENVER, 25, 60, rng)
+    rows = [
+        f.practitioner(
+            rng.choice(zips), profession=rng.choice(["physical_therapist", "chiropractor"])
+        )
+        for _ in range(4000)
+    ]
+    f.add(engine, rows)
+    world = World(rows, set())
+    for zip5 in ("80202", zips[0], zips[1]):
+        expected = _brute(world, zip5, 25)
+        assert len(expected) > 1000
+        for backend in _backends(engine):
+            for offset, limit in ((0, 50), (1000, 50), (len(expected) - 3, 50)):
+                answer = find_practitioners_near(
+                    engine, zip5, 25, limit=limit, offset=offset, backend=backend
+                )
+                _check(answer, expected, offset, limit)
+            answer = find_practitioners_near(engine, zip5, 25, ["chiropractor"], backend=backend)
+            _check(answer, _brute(world, zip5, 25, ["chiropractor"]), 0, 50)
+
+
+def test_search_reports_the_query_it_answered(engine: Engine) -> None:
+    answer = find_practitioners_near(
+        engine, "80202-0001", "10", ["chiropractor", "physical_therapist"], limit=5, on=ON
+    )
+    data = answer.model_dump(mode="json")
+    assert data["query"] == {
+        "zip": "80202",
+        "radius_miles": 10.0,
+        "professions": ["physical_therapist", "chiropractor"],
+        "eligible_only": False,
+        "limit": 5,
+        "offset": 0,
+        "on": "2025-06-01",
+    }
+    assert data["total"] == 0
+    assert data["results"] == []
