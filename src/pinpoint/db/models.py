@@ -15,7 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pinpoint.db.base import Base
 
 # Domain packages whose ``models`` module defines tables (add new domains here).
-MODEL_MODULES: tuple[str, ...] = ("pinpoint.db.models", "pinpoint.directory.models")
+MODEL_MODULES: tuple[str, ...] = (
+    "pinpoint.db.models",
+    "pinpoint.directory.models",
+    "pinpoint.accounts.models",
+    "pinpoint.audit.models",
+    "pinpoint.care.models",
+)
 
 
 class ImportRun(Base):

@@ -1,0 +1,1 @@
+"""Clinics, user accounts, roles, passwords and tokens."""

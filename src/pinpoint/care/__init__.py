@@ -1,0 +1,1 @@
+"""Clinical documentation: patients, episodes, screening, consent, sessions, adverse events."""
