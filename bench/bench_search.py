@@ -291,7 +291,7 @@ def pg_search(
         pg_floor = timed(bare, zips)
         p = geo.zip_centroid("60601")
         plan = raw.execute(  # type: ignore[attr-defined]
-            "EXPLAIN (ANALYZE, COSTS OFF) " + search_index._nearest_sql(s or "postgis"),
+            "EXPLAIN (ANALYZE, COSTS OFF) " + search_index._nearest_sql(s or "postgis", True),
             {
                 "lat": p.latitude,
                 "lon": p.longitude,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from pinpoint.config import Settings
+from pinpoint.directory.demo import load_demo_directory
 
 
 def load_demo(engine: Engine, settings: Settings) -> None:
@@ -17,4 +18,4 @@ def load_demo(engine: Engine, settings: Settings) -> None:
         loader(engine, settings)
 
 
-DEMO_LOADERS: list = []  # type: ignore[type-arg]
+DEMO_LOADERS: list = [load_demo_directory]  # type: ignore[type-arg]

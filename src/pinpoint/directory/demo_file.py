@@ -253,7 +253,7 @@ def _zip_table() -> _Zips:
 
     entries = [
         z
-        for z in zipcodes.list_all()
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
         if z["zip_code_type"] == "STANDARD" and z["lat"] and z["long"] and z["country"] == "US"
     ]
     lat = np.array([float(z["lat"]) for z in entries])
@@ -263,7 +263,10 @@ def _zip_table() -> _Zips:
     for i, key in enumerate(city_key):
         counts.setdefault(key, []).append(i)
     metros = sorted(counts.values(), key=len, reverse=True)[:300]
-    offsets, sizes, members, weights = [], [], [], []
+    offsets: list[int] = []
+    sizes: list[int] = []
+    members: list[I64] = []
+    weights: list[float] = []
     for group in metros:
         clat, clon = lat[group].mean(), lon[group].mean()
         near = np.flatnonzero(_miles(clat, clon, lat, lon) <= 25.0)
@@ -339,9 +342,11 @@ def _where(mask: BoolArray, yes: pl.Series, no: pl.Series) -> pl.Series:
     return pl.select(pl.when(pl.Series(mask)).then(yes).otherwise(no)).to_series()
 
 
-def _plan_kinds(seed: int, idx: U64) -> I64:
+def _plan_kinds(seed: int, idx: U64, relevant_share: float = 0.05) -> I64:
+    deact, _, other = _KIND_CUTS
+    cuts = np.array([deact, deact + relevant_share, max(other, deact + relevant_share)])
     u = _unit(seed, idx, 1)
-    result: I64 = np.searchsorted(np.array(_KIND_CUTS), u, side="right").astype(np.int64)
+    result: I64 = np.searchsorted(cuts, u, side="right").astype(np.int64)
     return result
 
 
@@ -463,7 +468,7 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     pattern_a = multi & (_unit(seed, idx, 63) < 0.5)
     pattern_b = multi & ~pattern_a
     second_rel = _lookup(("171100000X", "111N00000X", "2255A2300X"), _pick(seed, idx, 64, 3))
-    second_rel = _where(second_rel == rel_codes, _blank(n) + "208100000X", second_rel)
+    second_rel = _where((second_rel == rel_codes).to_numpy(), _blank(n) + "208100000X", second_rel)
     slot1 = _where(pattern_a, _blank(n) + "390200000X", main_code)
     slot2 = _where(pattern_a, main_code, _where(pattern_b, second_rel, _blank(n)))
     practice_state = cols["Provider Business Practice Location Address State Name"]
@@ -557,20 +562,28 @@ def _write(path: Path, seed: int, batches: list[_Batch]) -> DemoFileManifest:
     return manifest
 
 
-def _monthly_batches(start: int, rows: int, seed: int) -> list[_Batch]:
+def _monthly_batches(start: int, rows: int, seed: int, relevant_share: float) -> list[_Batch]:
     batches = []
     for lo in range(start, start + rows, BATCH_ROWS):
         idx = np.arange(lo, min(lo + BATCH_ROWS, start + rows), dtype=np.uint64)
         none = np.zeros(len(idx), dtype=np.bool_)
-        batches.append(_Batch(idx, _plan_kinds(seed, idx), none, none.copy()))
+        batches.append(_Batch(idx, _plan_kinds(seed, idx, relevant_share), none, none.copy()))
     return batches
 
 
-def write_demo_file(path: Path | str, rows: int, seed: int = 0) -> DemoFileManifest:
-    """Write a monthly-style NPPES file of ``rows`` rows; return what it contains."""
+def write_demo_file(
+    path: Path | str, rows: int, seed: int = 0, *, relevant_share: float = 0.05
+) -> DemoFileManifest:
+    """Write a monthly-style NPPES file of ``rows`` rows; return what it contains.
+
+    ``relevant_share`` is the share of individuals with a relevant taxonomy (5% is about
+    the real file's; the demo directory uses more to keep its file small).
+    """
     if rows < 0:
         raise ValueError("rows must not be negative")
-    return _write(Path(path), seed, _monthly_batches(0, rows, seed))
+    if not 0 < relevant_share <= 0.9:
+        raise ValueError("relevant_share must be in (0, 0.9]")
+    return _write(Path(path), seed, _monthly_batches(0, rows, seed, relevant_share))
 
 
 def write_weekly_demo_file(
@@ -591,7 +604,7 @@ def write_weekly_demo_file(
     old = np.sort(chosen)
     is_update = np.isin(old, chosen[:n_update])
     batches = [_Batch(old, np.full(len(old), RELEVANT, dtype=np.int64), is_update, ~is_update)]
-    batches.extend(_monthly_batches(base_rows, rows - len(old), seed))
+    batches.extend(_monthly_batches(base_rows, rows - len(old), seed, 0.05))
     manifest = _write(Path(path), seed, batches)
     manifest.updated = n_update
     manifest.deactivated = n_deact

@@ -282,13 +282,13 @@ def _relevant(code: pl.Expr) -> pl.Expr:
 
 
 def _profession(code: pl.Expr) -> pl.Expr:
-    expr = pl.when(code.str.slice(0, 4) == "2251").then(pl.lit(PREFIX_PROFESSIONS["2251"].value))
-    expr = expr.when(code.str.slice(0, 4) == "111N").then(pl.lit(PREFIX_PROFESSIONS["111N"].value))
-    return expr.otherwise(
-        code.replace_strict(
-            {k: v.value for k, v in EXACT_PROFESSIONS.items()}, default=None, return_dtype=pl.String
-        )
+    exact = code.replace_strict(
+        {k: v.value for k, v in EXACT_PROFESSIONS.items()}, default=None, return_dtype=pl.String
     )
+    by_prefix = code.str.slice(0, 4).replace_strict(
+        {k: v.value for k, v in PREFIX_PROFESSIONS.items()}, default=None, return_dtype=pl.String
+    )
+    return pl.coalesce(by_prefix, exact)
 
 
 def _keep() -> pl.Expr:
@@ -300,8 +300,11 @@ def _keep() -> pl.Expr:
 
 
 def _clean(frame: pl.DataFrame) -> pl.DataFrame:
-    stripped = pl.col(pl.String).str.strip_chars()
-    return frame.with_columns(pl.when(stripped != "").then(stripped).otherwise(None).name.keep())
+    """Blank fields become null; the rare padded value loses its spaces."""
+    text_columns = pl.col(pl.String)
+    padded = text_columns.str.starts_with(" ") | text_columns.str.ends_with(" ")
+    stripped = pl.when(padded).then(text_columns.str.strip_chars()).otherwise(text_columns)
+    return frame.with_columns(pl.when(stripped != "").then(stripped).name.keep())
 
 
 def _luhn_ok(npi: pl.Expr) -> pl.Expr:
@@ -435,7 +438,7 @@ def zip_centroids() -> pl.DataFrame:
 
     rows = [
         (z["zip_code"], float(z["lat"]), float(z["long"]))
-        for z in zipcodes.list_all()
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
         if z["lat"] and z["long"]
     ]
     return pl.DataFrame(
@@ -467,34 +470,20 @@ def transform(candidates: pl.DataFrame, synthetic: bool) -> _Part:
     )
 
 
-def _scan_candidates(csv_path: Path) -> Iterator[tuple[pl.DataFrame, int]]:
-    """The fast path: one lazy streaming scan yielding (kept rows, rows read so far).
+def _candidates_query(csv_path: Path) -> pl.LazyFrame:
+    """Kept rows of one lazy streaming scan, then the last row of the file.
 
     The scan is shared by the filter and a ``tail(1)`` whose row index gives the exact
-    number of rows read at the end, without a second pass over the file.
+    number of rows read, without a second pass over the file.
     """
     rows = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').with_row_index("_seq")
     rows = rows.select(["_seq", *NEEDED_COLUMNS])
-    query = pl.concat(
+    return pl.concat(
         [
             rows.filter(_keep()).with_columns(pl.lit(False).alias("_tail")),
             rows.tail(1).with_columns(pl.lit(True).alias("_tail")),
         ]
     )
-    pending: list[pl.DataFrame] = []
-    size = seen = 0
-    for batch in query.collect_batches():
-        if batch.height:
-            seen = int(batch["_seq"][-1]) + 1
-        tail = batch["_tail"]
-        if tail.any():
-            batch = batch.filter(~tail)
-        pending.append(batch.drop("_tail"))
-        size += batch.height
-        if size >= 20_000:
-            yield pl.concat(pending), seen
-            pending, size = [], 0
-    yield pl.concat(pending), seen
 
 
 def import_nppes(
@@ -524,7 +513,15 @@ def import_nppes(
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
+    directory_changed(engine)
     return summary
+
+
+def directory_changed(engine: Engine) -> None:
+    """Tell the search index that practitioners or credentials changed."""
+    from pinpoint.directory import search_index
+
+    search_index.invalidate(engine)
 
 
 def _add(summary: ImportSummary, part: _Part, stager: _Stager) -> None:
@@ -540,20 +537,40 @@ def _add(summary: ImportSummary, part: _Part, stager: _Stager) -> None:
 def _stream_fast(
     csv_path: Path, stager: _Stager, summary: ImportSummary, progress: bool, synthetic: bool
 ) -> None:
+    """One streaming pass; polars calls back with each batch of kept rows.
+
+    The callback transforms and stages the batch before polars reads on, which keeps
+    memory bounded. An error in it stops the scan and is raised here as itself.
+    """
     size = csv_path.stat().st_size
     with csv_path.open("rb") as handle:
         sample = handle.read(1 << 20)
     estimated_rows = max(1, size * max(sample.count(b"\n") - 1, 1) // max(len(sample), 1))
-    candidates = 0
+    failure: list[BaseException] = []
+    kept_rows = 0
     with _progress(size, progress) as advance:
-        for batch, seen in _scan_candidates(csv_path):
-            candidates += batch.height
-            if batch.height:
-                _add(summary, transform(batch, synthetic), stager)
-            summary.rows_read = seen
-            advance(min(size, size * seen // estimated_rows), seen)
+
+        def consume(batch: pl.DataFrame) -> bool:
+            nonlocal kept_rows
+            try:
+                if batch.height:
+                    summary.rows_read = int(batch["_seq"][-1]) + 1
+                rows = batch.filter(~pl.col("_tail")).drop("_tail")
+                kept_rows += rows.height
+                if rows.height:
+                    _add(summary, transform(rows, synthetic), stager)
+                position = min(size, size * summary.rows_read // estimated_rows)
+                advance(position, summary.rows_read)
+            except BaseException as exc:  # handed to the caller below
+                failure.append(exc)
+                return True
+            return False
+
+        _candidates_query(csv_path).sink_batches(consume, chunk_size=20_000)
+        if failure:
+            raise failure[0]
         advance(size, summary.rows_read)
-    summary.skipped = summary.rows_read - candidates
+    summary.skipped = summary.rows_read - kept_rows
 
 
 def _stream_blocks(
@@ -703,6 +720,10 @@ class _Stager:
         self._sql(f"DROP TABLE IF EXISTS {self.temp_schema}.{name}")
         self._sql(f"CREATE TEMPORARY TABLE {name}{self._on_commit} AS {query}")
 
+    def reset(self) -> None:
+        for name in _STAGES:
+            self._sql(f"DELETE FROM {name}")
+
     def stage(
         self, practitioners: pl.DataFrame, licenses: pl.DataFrame, notices: pl.DataFrame
     ) -> None:
@@ -711,7 +732,7 @@ class _Stager:
                 self._load(name, frame)
 
     def _load(self, name: str, frame: pl.DataFrame) -> None:
-        raw = self.conn.connection.driver_connection
+        raw: Any = self.conn.connection.driver_connection
         columns = _cols(tuple(frame.columns))
         if self.postgres:
             with (

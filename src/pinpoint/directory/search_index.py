@@ -21,8 +21,8 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -379,6 +379,8 @@ def current_index(engine: Engine) -> DirectoryIndex:
         return entry.index
     with _BUILD_LOCK:
         entry = _INDEXES.get(key)
+        if entry is not None and time.monotonic() - entry.checked_at < CHECK_INTERVAL_S:
+            return entry.index  # another thread checked while this one waited
         fingerprint = _fingerprint(engine)
         if entry is None or entry.fingerprint != fingerprint:
             entry = _Entry(build_index(engine), fingerprint, time.monotonic())
@@ -453,10 +455,12 @@ def _within(s: str, bound: str) -> str:
     return f"{s}.st_dwithin(geog, {_point_sql(s)}, %({bound})s, false)"
 
 
-def _nearest_sql(s: str) -> str:
+def _nearest_sql(s: str, every_profession: bool = False) -> str:
+    # Without a profession filter the planner keeps the KNN index order; with one it may not.
+    where = "" if every_profession else "profession = ANY(%(profs)s) AND "
     return (
         "SELECT npi, latitude, longitude FROM practitioner_points "  # noqa: S608
-        f"WHERE profession = ANY(%(profs)s) AND {_within(s, 'hi')} "
+        f"WHERE {where}{_within(s, 'hi')} "
         f"ORDER BY geog OPERATOR({s}.<->) {_point_sql(s)} LIMIT %(n)s"
     )
 
@@ -543,7 +547,8 @@ def postgis_search(
         if shell:
             rows = raw.execute(_within_sql(s, True), params, prepare=True).fetchall()
             total -= shell - len(_canonical(lat, lon, radius_miles, rows))
-        page = raw.execute(_nearest_sql(s), params, prepare=True).fetchall()
+        nearest = _nearest_sql(s, every_profession=not professions)
+        page = raw.execute(nearest, params, prepare=True).fetchall()
         npis = [r[0] for r in page]
         if len(page) == params["n"]:
             edge = {

@@ -1,0 +1,122 @@
+"""Writing and reading the append-only audit log.
+
+``record`` adds one row inside the caller's transaction, so a write that rolls back leaves
+no row claiming it happened. Rows carry record ids only, never patient data.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from pinpoint.accounts.roles import Actor, Role
+from pinpoint.audit.models import AuditEvent
+from pinpoint.db.engine import session_factory
+from pinpoint.errors import Forbidden, InvalidInput
+
+OUTCOMES = ("ok", "denied")
+MAX_LIMIT = 1000
+
+
+class AuditEventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    user_id: int | None
+    role: str | None
+    action: str
+    record_type: str
+    record_id: str | None
+    client_ip: str | None
+    outcome: str
+
+
+class AuditPage(BaseModel):
+    """One page of audit events, newest first, and how many match in all."""
+
+    total: int
+    limit: int
+    offset: int
+    events: list[AuditEventPublic]
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    record_type: str,
+    record_id: object | None,
+    outcome: str = "ok",
+    *,
+    client_ip: str | None = None,
+) -> None:
+    """Add one audit row to the session's transaction (``client_ip`` when no actor)."""
+    session.add(
+        AuditEvent(
+            at=datetime.now(UTC),
+            user_id=actor.user_id if actor else None,
+            role=actor.role.value if actor else None,
+            clinic_id=actor.clinic_id if actor else None,
+            action=action[:20],
+            record_type=record_type[:40],
+            record_id=None if record_id is None else str(record_id)[:40],
+            client_ip=((actor.client_ip if actor else None) or client_ip or None),
+            outcome=outcome[:20],
+        )
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def list_events(
+    engine: Engine,
+    actor: Actor,
+    *,
+    user_id: int | None = None,
+    action: str | None = None,
+    record_type: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> AuditPage:
+    """A clinic admin's view of their own clinic's audit log, newest first.
+
+    ``since`` is inclusive and ``until`` exclusive; naive datetimes are taken as UTC.
+    """
+    if actor.role is not Role.CLINIC_ADMIN or actor.clinic_id is None:
+        raise Forbidden("only clinic admins may read the audit log")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative", field="offset")
+    where = [AuditEvent.clinic_id == actor.clinic_id]
+    if user_id is not None:
+        where.append(AuditEvent.user_id == user_id)
+    if action:
+        where.append(AuditEvent.action == action)
+    if record_type:
+        where.append(AuditEvent.record_type == record_type)
+    if since is not None:
+        where.append(AuditEvent.at >= _utc(since))
+    if until is not None:
+        where.append(AuditEvent.at < _utc(until))
+    with session_factory(engine)() as session:
+        total = session.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0
+        rows = session.scalars(
+            select(AuditEvent)
+            .where(*where)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+        events = [AuditEventPublic.model_validate(row) for row in rows]
+    for event in events:
+        event.at = _utc(event.at)
+    return AuditPage(total=total, limit=limit, offset=offset, events=events)

@@ -1,0 +1,340 @@
+"""NPPES import: exact counts on a tiny hand-made file, weekly updates, idempotence, failures."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from pinpoint.db.models import ImportRun
+from pinpoint.directory import nppes
+from pinpoint.directory.demo_file import write_demo_file, write_weekly_demo_file
+from pinpoint.directory.models import License, Practitioner
+from pinpoint.directory.npi import make_npi
+from pinpoint.directory.nppes import NPPES_COLUMNS, import_nppes
+from pinpoint.errors import InvalidInput
+
+PRACTICE = "Provider Business Practice Location Address"
+MAILING = "Provider Business Mailing Address"
+
+
+def npi(n: int) -> str:
+    return make_npi(f"{100_000_000 + n:09d}")
+
+
+def person(n: int, taxonomy: str = "225100000X", **fields: str) -> dict[str, str]:
+    """An individual practising in Denver with one taxonomy slot and license."""
+    row = {
+        "NPI": npi(n),
+        "Entity Type Code": "1",
+        "Provider Last Name (Legal Name)": f"DEMO-PERSON{n}",
+        "Provider First Name": "ALEX",
+        "Provider Credential Text": "PT, DPT",
+        "Provider First Line Business Mailing Address": "PO BOX 1",
+        f"{MAILING} City Name": "BOULDER",
+        f"{MAILING} State Name": "CO",
+        f"{MAILING} Postal Code": "80301",
+        f"{MAILING} Country Code (If outside U.S.)": "US",
+        "Provider First Line Business Practice Location Address": "1 MAIN ST",
+        f"{PRACTICE} City Name": "DENVER",
+        f"{PRACTICE} State Name": "CO",
+        f"{PRACTICE} Postal Code": "802021234",
+        f"{PRACTICE} Country Code (If outside U.S.)": "US",
+        f"{PRACTICE} Telephone Number": "3035550100",
+        "Provider Enumeration Date": "05/23/2010",
+        "Last Update Date": "07/08/2020",
+        "Healthcare Provider Taxonomy Code_1": taxonomy,
+        "Provider License Number_1": f"PT{n}",
+        "Provider License Number State Code_1": "CO",
+        "Healthcare Provider Primary Taxonomy Switch_1": "Y",
+    }
+    row.update(fields)
+    return row
+
+
+def notice(n: int, on: str = "01/15/2026") -> dict[str, str]:
+    return {"NPI": npi(n), "NPI Deactivation Date": on}
+
+
+def line(row: dict[str, str]) -> str:
+    unknown = set(row) - set(NPPES_COLUMNS)
+    assert not unknown, unknown
+    return ",".join(f'"{row.get(c, "")}"' for c in NPPES_COLUMNS)
+
+
+def write_nppes(path: Path, rows: list[dict[str, str]]) -> Path:
+    header = ",".join(f'"{c}"' for c in NPPES_COLUMNS)
+    path.write_text("\n".join([header, *(line(r) for r in rows)]) + "\n", encoding="utf-8")
+    return path
+
+
+def monthly_rows() -> list[dict[str, str]]:
+    return [
+        person(1),  # PT, ZIP+4, mailing address elsewhere
+        person(  # chiropractor in slot 2 behind an unrelated primary
+            2,
+            "207Q00000X",
+            **{
+                "Healthcare Provider Taxonomy Code_2": "111N00000X",
+                "Provider License Number_2": "DC2",
+                "Provider License Number State Code_2": "NM",
+                "Healthcare Provider Primary Taxonomy Switch_2": "N",
+            },
+        ),
+        person(  # PT in slot 1, acupuncturist primary in slot 2
+            3,
+            "2251X0800X",
+            **{
+                "Healthcare Provider Primary Taxonomy Switch_1": "N",
+                "Healthcare Provider Taxonomy Code_2": "171100000X",
+                "Provider License Number_2": "AC3",
+                "Provider License Number State Code_2": "CA",
+                "Healthcare Provider Primary Taxonomy Switch_2": "Y",
+            },
+        ),
+        person(
+            4,
+            **{
+                f"{PRACTICE} Country Code (If outside U.S.)": "CA",
+                f"{PRACTICE} State Name": "ONTARIO",
+                f"{PRACTICE} Postal Code": "M5V2T6",
+            },
+        ),
+        person(5, **{f"{PRACTICE} Postal Code": ""}),
+        person(6, **{"NPI Deactivation Date": "01/01/2020", "NPI Reactivation Date": "02/01/2020"}),
+        person(7, NPI=npi(7)[:9] + str((int(npi(7)[9]) + 1) % 10)),  # bad check digit
+        person(8, **{"Provider Last Name (Legal Name)": ""}),
+        person(9, **{"Last Update Date": "13/45/2020"}),
+        person(10, NPI="12345"),
+        person(11, "2255A2300X", **{"Entity Type Code": "2"}),  # organisation: skipped
+        person(12, "225X00000X"),  # occupational therapist: skipped
+        person(13, "2255A2300X"),  # athletic trainer
+        notice(14),  # deactivation notice for an NPI not in the directory
+    ]
+
+
+def test_monthly_file_imports_with_exact_counts(engine: Engine, tmp_path: Path) -> None:
+    summary = import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    assert summary.rows_read == 14
+    assert summary.kept == 7
+    assert summary.added == 7
+    assert summary.skipped == 2
+    assert summary.notices == 1
+    assert summary.rejected == {
+        "bad_date": 1,
+        "bad_npi_check_digit": 1,
+        "malformed_npi": 1,
+        "missing_last_name": 1,
+    }
+    assert summary.no_geocode == 2
+    assert summary.reactivated == 1
+    assert summary.deactivated == 0
+    with engine.connect() as conn:
+        got = {p.npi: p for p in conn.execute(select(Practitioner))}
+    assert set(got) == {npi(n) for n in (1, 2, 3, 4, 5, 6, 13)}
+    assert got[npi(1)].profession == "physical_therapist"
+    assert got[npi(2)].profession == "chiropractor"
+    assert got[npi(2)].taxonomy == "111N00000X"
+    assert got[npi(3)].profession == "acupuncturist"
+    assert got[npi(13)].profession == "athletic_trainer"
+
+
+def test_practice_location_is_used_and_zip4_is_cut(engine: Engine, tmp_path: Path) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    with engine.connect() as conn:
+        p = conn.execute(select(Practitioner).where(Practitioner.npi == npi(1))).one()
+    assert (p.city, p.state, p.zip5, p.country) == ("DENVER", "CO", "80202", "US")
+    assert p.address_line == "1 MAIN ST"
+    assert p.latitude == pytest.approx(39.75, abs=0.1)
+    assert p.longitude == pytest.approx(-104.99, abs=0.1)
+    assert p.enumerated_on == date(2010, 5, 23)
+    assert p.credential == "PT, DPT"
+    assert p.active
+    assert p.synthetic is False
+
+
+def test_foreign_and_missing_zips_are_kept_without_coordinates(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    with engine.connect() as conn:
+        rows = {p.npi: p for p in conn.execute(select(Practitioner))}
+    foreign, missing = rows[npi(4)], rows[npi(5)]
+    assert (foreign.country, foreign.zip5, foreign.latitude, foreign.state) == (
+        "CA",
+        None,
+        None,
+        None,
+    )
+    assert (missing.zip5, missing.latitude, missing.longitude) == (None, None, None)
+
+
+def test_reactivated_npi_stays_active(engine: Engine, tmp_path: Path) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    with engine.connect() as conn:
+        p = conn.execute(select(Practitioner).where(Practitioner.npi == npi(6))).one()
+    assert p.active
+    assert (p.deactivated_on, p.reactivated_on) == (date(2020, 1, 1), date(2020, 2, 1))
+
+
+def test_every_license_is_kept_with_its_state(engine: Engine, tmp_path: Path) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    with engine.connect() as conn:
+        licenses = conn.execute(
+            select(License.number, License.state, License.taxonomy, License.primary)
+            .where(License.npi == npi(3))
+            .order_by(License.number)
+        ).all()
+    assert [tuple(r) for r in licenses] == [
+        ("AC3", "CA", "171100000X", True),
+        ("PT3", "CO", "2251X0800X", False),
+    ]
+
+
+def _snapshot(engine: Engine) -> tuple[list[Any], list[Any]]:
+    with engine.connect() as conn:
+        people = [tuple(r) for r in conn.execute(select(Practitioner).order_by(Practitioner.npi))]
+        licenses = [
+            tuple(r)
+            for r in conn.execute(
+                select(
+                    License.npi, License.taxonomy, License.number, License.state, License.primary
+                ).order_by(License.npi, License.number)
+            )
+        ]
+    return people, licenses
+
+
+def test_reimporting_the_same_file_changes_nothing(engine: Engine, tmp_path: Path) -> None:
+    path = write_nppes(tmp_path / "m.csv", monthly_rows())
+    import_nppes(engine, path, progress=False)
+    before = _snapshot(engine)
+    again = import_nppes(engine, path, progress=False)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 7)
+    assert (again.deactivated, again.reactivated) == (0, 0)
+    assert _snapshot(engine) == before
+
+
+def weekly_rows() -> list[dict[str, str]]:
+    return [
+        person(
+            1,
+            **{
+                f"{PRACTICE} City Name": "AURORA",
+                f"{PRACTICE} Postal Code": "80012",
+                "Last Update Date": "01/20/2026",
+            },
+        ),
+        person(13, "2255A2300X", **{"Provider License Number_1": "AT-NEW"}),  # license change
+        notice(2),
+        person(20, "111NR0400X"),
+        notice(21),  # unknown NPI: nothing happens
+    ]
+
+
+def test_weekly_file_updates_adds_and_deactivates(engine: Engine, tmp_path: Path) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    weekly = write_nppes(tmp_path / "w.csv", weekly_rows())
+    summary = import_nppes(engine, weekly, progress=False)
+    assert (summary.added, summary.updated, summary.unchanged) == (1, 2, 0)
+    assert (summary.deactivated, summary.reactivated, summary.notices) == (1, 0, 2)
+    with engine.connect() as conn:
+        rows = {p.npi: p for p in conn.execute(select(Practitioner))}
+        at_licenses = conn.scalars(select(License.number).where(License.npi == npi(13))).all()
+    assert (rows[npi(1)].city, rows[npi(1)].zip5) == ("AURORA", "80012")
+    assert not rows[npi(2)].active
+    assert rows[npi(2)].deactivated_on == date(2026, 1, 15)
+    assert rows[npi(20)].profession == "chiropractor"
+    assert at_licenses == ["AT-NEW"]
+    again = import_nppes(engine, weekly, progress=False)
+    assert (again.added, again.updated, again.deactivated) == (0, 0, 0)
+
+
+def test_a_failure_midway_leaves_the_previous_directory(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    before = _snapshot(engine)
+
+    def explode(self: Any, summary: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(nppes._Stager, "_apply_notices", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_nppes(engine, write_nppes(tmp_path / "w.csv", weekly_rows()), progress=False)
+    assert _snapshot(engine) == before
+    with engine.connect() as conn:
+        statuses = conn.scalars(select(ImportRun.status).order_by(ImportRun.id)).all()
+    assert statuses == ["succeeded", "failed"]
+
+
+def test_the_distributed_zip_is_read(engine: Engine, tmp_path: Path) -> None:
+    csv_path = write_nppes(tmp_path / "npidata_pfile_20260101-20260107.csv", monthly_rows())
+    archive = tmp_path / "NPPES_Data_Dissemination_Weekly.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(csv_path, csv_path.name)
+        zf.writestr("npidata_pfile_20260101-20260107_fileheader.csv", "header only\n")
+        zf.writestr("pl_pfile_20260101-20260107.csv", "ignored\n")
+    summary = import_nppes(engine, archive, progress=False)
+    assert (summary.rows_read, summary.added) == (14, 7)
+
+
+def test_rows_polars_cannot_parse_are_rejected_not_fatal(engine: Engine, tmp_path: Path) -> None:
+    path = write_nppes(tmp_path / "m.csv", [person(1), person(13, "2255A2300X")])
+    with path.open("a") as handle:
+        stray_quote = line(person(30)).replace('"DEMO-PERSON30"', '"DEMO-"PERSON30"')
+        handle.write(stray_quote + "\n")
+        handle.write(line(person(31)) + ',"extra field"\n')
+        handle.write(line(person(32)) + "\n")
+    summary = import_nppes(engine, path, progress=False)
+    assert summary.rejected == {"malformed_row": 1}
+    assert (summary.rows_read, summary.added) == (5, 4)
+
+
+def test_demo_file_imports_as_its_manifest_says(engine: Engine, tmp_path: Path) -> None:
+    manifest = write_demo_file(tmp_path / "demo.csv", 4_000, seed=7)
+    summary = import_nppes(engine, tmp_path / "demo.csv", progress=False)
+    assert summary.rows_read == manifest.rows
+    assert summary.kept == summary.added == manifest.kept
+    assert summary.rejected == manifest.rejected
+    assert summary.no_geocode == manifest.no_geocode
+    assert summary.reactivated == manifest.reactivated
+    assert summary.notices == manifest.deactivation_notices
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Practitioner)) == manifest.kept
+    weekly = write_weekly_demo_file(tmp_path / "weekly.csv", base_rows=4_000, rows=400, seed=7)
+    update = import_nppes(engine, tmp_path / "weekly.csv", progress=False)
+    assert (update.added, update.updated, update.deactivated) == (
+        weekly.added,
+        weekly.updated,
+        weekly.deactivated,
+    )
+    with engine.connect() as conn:
+        inactive = conn.scalar(select(func.count()).where(Practitioner.active.is_(False)))
+    assert inactive == weekly.deactivated
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.csv", None, "no such file"),
+        ("data.txt", "x", "expected a .csv or .zip"),
+        ("empty.csv", "", "is empty"),
+        ("wrong.csv", '"NPI","Name"\n"1234567893","X"\n', "header lacks column"),
+        ("broken.zip", "not a zip", "not a readable zip"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message(
+    engine: Engine, tmp_path: Path, name: str, content: str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InvalidInput, match=message):
+        import_nppes(engine, path, progress=False)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(ImportRun)) == 0
