@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
-from tests.directory import factories as f
 
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
+from tests.directory import factories as f
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import json
 
 import pytest
 from sqlalchemy import Engine
-from tests.directory import factories as f
 
 from pinpoint.cli import run
 from pinpoint.config import Settings
+from tests.directory import factories as f
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 import zipcodes
 from sqlalchemy import Engine, update
-from tests.directory import factories as f
 
 from pinpoint.directory import geo, search_index
 from pinpoint.directory.models import Practitioner
 from pinpoint.directory.schemas import SearchResults
 from pinpoint.directory.service import Backend, find_practitioners_near, get_practitioner
 from pinpoint.law.vocabulary import Profession
+from tests.directory import factories as f
 
 ON = date(2025, 6, 1)
 DENVER = geo.zip_centroid("80202")

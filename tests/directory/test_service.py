@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from tests.directory import factories as f
 
 from pinpoint.directory.service import find_practitioners_near, get_practitioner, parse_npi
 from pinpoint.errors import InvalidInput, NotFound
+from tests.directory import factories as f
 
 ON = date(2025, 6, 1)
 

@@ -27,9 +27,7 @@ def _hasher() -> PasswordHasher:
 def check_password_strength(password: str) -> None:
     """Raise InvalidInput (field ``password``) unless the password is long enough."""
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(
-            f"password must be at least {MIN_LENGTH} characters", field="password"
-        )
+        raise InvalidInput(f"password must be at least {MIN_LENGTH} characters", field="password")
     if len(password) > MAX_LENGTH:
         raise InvalidInput(f"password must be at most {MAX_LENGTH} characters", field="password")
 

@@ -38,5 +38,5 @@ class TokenResponse(BaseModel):
     """The OAuth2 token endpoint's answer."""
 
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
