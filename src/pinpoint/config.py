@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64, description="PINPOINT_WORKERS: web worker count.")
     demo: bool = Field(default=False, description="PINPOINT_DEMO: serve with synthetic demo data.")
     log_level: str = Field(default="info", description="PINPOINT_LOG_LEVEL: uvicorn log level.")
+    access_log: bool = Field(
+        default=False,
+        description=(
+            "PINPOINT_ACCESS_LOG: log every request line. Off by default because URLs of "
+            "clinical searches could carry patient data into the logs."
+        ),
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite in the data folder."""

@@ -153,7 +153,7 @@ def test_keyboard_tab_reaches_the_zip_input_with_a_visible_focus(
     assert outline not in ("", "none")
     page.keyboard.type("80202")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{base_url}/law/CO")
+    page.wait_for_url(f"{base_url}/find?zip=80202")
 
 
 def test_table_sorts_by_a_clicked_header(base_url: str, page: sync_api.Page) -> None:

@@ -284,7 +284,7 @@ def resolve_session(engine: Engine, token: str, kind: str) -> ResolvedToken:
         ).first()
         if row is None:
             raise Unauthorized("invalid or expired token")
-        stored, user = row.tuple()
+        stored, user = row[0], row[1]
         if (
             stored.kind != kind
             or stored.revoked

@@ -49,5 +49,6 @@ def run_server(
         port=port or settings.port,
         workers=workers or settings.workers,
         log_level=settings.log_level,
+        access_log=settings.access_log,
         proxy_headers=False,
     )

@@ -22,6 +22,7 @@ from pinpoint.directory.service import (
 from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
 from pinpoint.web.deps import get_engine
+from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
 
@@ -62,6 +63,16 @@ class FindPage:
             params.append(("eligible_only", "on"))
         params.append(("offset", str(offset)))
         return "/find?" + urlencode(params)
+
+    @property
+    def law_state(self) -> str | None:
+        """The jurisdiction of the searched ZIP, for a link to the law that applies there."""
+        if not self.results:
+            return None
+        try:
+            return state_for_zip(self.results.query.zip)
+        except InvalidInput:
+            return None
 
     @property
     def previous_offset(self) -> int | None:

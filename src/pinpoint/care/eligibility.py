@@ -1,0 +1,70 @@
+"""Whether a practitioner may be recorded as the needler: clinic's state, session date.
+
+The directory's verdict is about the practitioner's own state today; a session needs the
+verdict for the clinic's state on the session date, from the training completed by then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from pinpoint.directory.models import Practitioner, TrainingCredential
+from pinpoint.law.eligibility import Eligibility, PractitionerFacts, Verdict
+from pinpoint.law.service import practitioner_eligibility
+from pinpoint.law.vocabulary import Profession
+
+
+def facts_on(credentials: Sequence[TrainingCredential], on: date) -> PractitionerFacts:
+    """Facts from the courses completed by ``on``, summed (several courses add up)."""
+    done = [c for c in credentials if c.completed_on <= on]
+    if not done:
+        return PractitionerFacts()
+    in_person = [c.in_person_hours for c in done if c.in_person_hours is not None]
+    since = [c.licensed_since for c in done if c.licensed_since is not None]
+    sessions = [c.supervised_sessions for c in done if c.supervised_sessions is not None]
+    years = max(0.0, (on - min(since)).days / 365.25) if since else None
+    return PractitionerFacts(
+        training_hours=float(sum(c.hours for c in done)),
+        in_person_hours=float(sum(in_person)) if in_person else None,
+        years_licensed=years,
+        supervised_sessions=sum(sessions) if sessions else None,
+    )
+
+
+def needler_eligibility(session: Session, npi: str, state: str, on: date) -> Eligibility:
+    """The verdict for NPI ``npi`` needling in ``state`` on ``on``."""
+    practitioner = session.scalar(
+        select(Practitioner)
+        .where(Practitioner.npi == npi)
+        .options(selectinload(Practitioner.credentials))
+    )
+    if practitioner is None:
+        return Eligibility(
+            Verdict.TRAINING_UNKNOWN,
+            (f"NPI {npi} is not in the practitioner directory, so no training is on record",),
+        )
+    if not practitioner.active:
+        return Eligibility(Verdict.NOT_ELIGIBLE, (f"NPI {npi} is deactivated",))
+    try:
+        profession = Profession(practitioner.profession)
+    except ValueError:
+        return Eligibility(
+            Verdict.LAW_SILENT, (f"profession {practitioner.profession!r} is not in the law base",)
+        )
+    verdict, _law = practitioner_eligibility(
+        state, profession, facts_on(practitioner.credentials, on), on
+    )
+    return verdict
+
+
+def practitioner_profession(session: Session, npi: str) -> Profession:
+    """The needler's profession for the law base; physical therapist when not on record."""
+    value = session.scalar(select(Practitioner.profession).where(Practitioner.npi == npi))
+    try:
+        return Profession(value) if value else Profession.PHYSICAL_THERAPIST
+    except ValueError:
+        return Profession.PHYSICAL_THERAPIST

@@ -1,0 +1,448 @@
+"""Input and output shapes of clinical records (tables live in ``care/models.py``).
+
+``*Create`` and ``*Update`` shapes are strict: unknown fields, unknown codes and
+out-of-range values are refused and the error names the field. ``*Public`` shapes are
+what the API returns; they carry the record's ``id`` and, for editable records, its
+``version`` (send it back with an edit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+
+from pinpoint.care.codes import (
+    AdverseEventType,
+    CoIntervention,
+    EpisodeStatus,
+    Finding,
+    Muscle,
+    Region,
+    ScreeningResult,
+    Severity,
+    Sex,
+    Side,
+    Technique,
+)
+from pinpoint.care.icd10 import parse_icd10_codes
+from pinpoint.errors import InvalidInput
+
+EARLIEST = date(1900, 1, 1)
+E = TypeVar("E", bound=StrEnum)
+
+# ---- field types ---------------------------------------------------------------------
+
+_LINE = r"^[^\x00-\x1f\x7f]+$"  # one line of text: no control characters
+_TEXT = r"^[^\x00]*$"  # free text: anything but NUL (PostgreSQL refuses it)
+
+Line40 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_LINE)
+]
+Signer = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=_TEXT)]
+LongText = Annotated[str, StringConstraints(max_length=5000, pattern=_TEXT)]
+Mrn = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[^\x00-\x20\x7f]+$"
+    ),
+]
+FormVersion = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_LINE)
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+()./ x-]{3,40}$")
+]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+]
+Npi = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
+Pain = Annotated[int, Field(ge=0, le=10, description="0 no pain … 10 worst imaginable.")]
+
+
+def _recent(day: date) -> date:
+    """A clinical date: from 1900 up to tomorrow (time zones differ; the future does not)."""
+    if day < EARLIEST:
+        raise ValueError(f"date before {EARLIEST.isoformat()} is not plausible")
+    if day > date.today() + timedelta(days=1):
+        raise ValueError("date is in the future")
+    return day
+
+
+def _born(day: date) -> date:
+    if day < EARLIEST or day > date.today():
+        raise ValueError(f"birth date must be between {EARLIEST.isoformat()} and today")
+    return day
+
+
+ClinicalDate = Annotated[date, AfterValidator(_recent)]
+BirthDate = Annotated[date, AfterValidator(_born)]
+
+_SEX_ALIASES = {"f": "female", "m": "male", "o": "other", "u": "unknown"}
+
+
+def _sex(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return _SEX_ALIASES.get(text, text)
+    return value
+
+
+SexCode = Annotated[Sex, BeforeValidator(_sex)]
+
+
+def _codes_of(enum: type[E]) -> Callable[[list[str]], list[E]]:
+    """A validator of a list of codes from ``enum``; an unknown code fails the whole list.
+
+    (So the 422 names the list, ``findings``, not an index.) Duplicates are dropped.
+    """
+    allowed = ", ".join(e.value for e in enum)
+
+    def check(values: list[str]) -> list[E]:
+        codes: list[E] = []
+        for value in values:
+            try:
+                code = enum(value)
+            except ValueError:
+                raise ValueError(f"unknown code {value!r}; use one of: {allowed}") from None
+            if code not in codes:
+                codes.append(code)
+        return codes
+
+    return check
+
+
+def _code_schema(enum: type[StrEnum], min_items: int = 0) -> WithJsonSchema:
+    schema: dict[str, Any] = {
+        "type": "array",
+        "items": {"type": "string", "enum": [e.value for e in enum]},
+        "maxItems": len(enum),
+    }
+    if min_items:
+        schema["minItems"] = min_items
+    return WithJsonSchema(schema)
+
+
+def _icd10(values: list[str]) -> list[str]:
+    try:
+        return parse_icd10_codes(values)
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+
+
+Icd10Codes = Annotated[
+    list[str],
+    Field(min_length=1, max_length=12),
+    AfterValidator(_icd10),
+    WithJsonSchema(
+        {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 12,
+            "items": {
+                "type": "string",
+                "pattern": r"^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$",
+            },
+            "description": "Billable ICD-10-CM codes (leaves, e.g. M54.50; never a header "
+            "such as M54.5); the dot is optional on input and always present on output.",
+        }
+    ),
+]
+Findings = Annotated[
+    list[str],
+    Field(max_length=len(Finding)),
+    AfterValidator(_codes_of(Finding)),
+    _code_schema(Finding),
+]
+CoInterventions = Annotated[
+    list[str],
+    Field(max_length=len(CoIntervention)),
+    AfterValidator(_codes_of(CoIntervention)),
+    _code_schema(CoIntervention),
+]
+Components = Annotated[
+    list[str],
+    Field(min_length=1, max_length=len(CoIntervention)),
+    AfterValidator(_codes_of(CoIntervention)),
+    _code_schema(CoIntervention, min_items=1),
+]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _not_null(*fields: str) -> Callable[..., Any]:
+    """A validator refusing an explicit ``null`` for fields a record cannot lack."""
+
+    def check(value: object, info: ValidationInfo) -> object:
+        if value is None:
+            raise ValueError(f"{info.field_name} may not be null")
+        return value
+
+    return field_validator(*fields)(check)
+
+
+# ---- patients ------------------------------------------------------------------------
+
+
+class PatientCreate(_Input):
+    mrn: Mrn = Field(description="Medical record number, unique within the clinic.")
+    given_name: Name
+    family_name: Name
+    birth_date: BirthDate
+    sex: SexCode = Field(description="female, male, other or unknown (F/M/O/U accepted).")
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class PatientUpdate(_Input):
+    """Fields to change; ``version`` is the one last read (a stale one answers 409)."""
+
+    version: int = Field(ge=1)
+    mrn: Mrn | None = None
+    given_name: Name | None = None
+    family_name: Name | None = None
+    birth_date: BirthDate | None = None
+    sex: SexCode | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+
+    check_required = _not_null("mrn", "given_name", "family_name", "birth_date", "sex")
+
+
+class _Public(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PatientPublic(_Public):
+    id: int
+    version: int
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: Sex
+    phone: str | None
+    email: str | None
+    synthetic: bool = False
+
+
+class PatientList(BaseModel):
+    total: int = Field(description="Patients matching the search, before paging.")
+    limit: int
+    offset: int
+    patients: list[PatientPublic]
+
+
+# ---- episodes and plans ----------------------------------------------------------------
+
+
+class EpisodeCreate(_Input):
+    region: Region
+    icd10: Icd10Codes
+    started_on: ClinicalDate
+    ended_on: ClinicalDate | None = None
+
+
+class EpisodeUpdate(_Input):
+    version: int = Field(ge=1)
+    region: Region | None = None
+    icd10: Icd10Codes | None = None
+    started_on: ClinicalDate | None = None
+    ended_on: ClinicalDate | None = None
+    status: EpisodeStatus | None = None
+
+    check_required = _not_null("region", "icd10", "started_on", "status")
+
+
+class PlanCreate(_Input):
+    components: Components = Field(description="Treatments planned alongside dry needling.")
+    frequency: ShortText | None = Field(default=None, description="e.g. 'twice a week, 6 weeks'")
+    goals: LongText | None = None
+
+
+class PlanPublic(_Public):
+    id: int
+    version: int
+    episode_id: int
+    components: list[CoIntervention]
+    frequency: str | None
+    goals: str | None
+
+
+class EpisodePublic(_Public):
+    id: int
+    version: int
+    patient_id: int
+    region: Region
+    icd10: list[str]
+    started_on: date
+    ended_on: date | None
+    status: EpisodeStatus
+
+
+# ---- screening and consent -------------------------------------------------------------
+
+
+class ScreeningCreate(_Input):
+    findings: Findings = Field(description="Contraindication and precaution codes; [] = none.")
+    override_reason: LongText | None = Field(
+        default=None,
+        description="Why needling goes ahead despite an absolute contraindication.",
+    )
+
+
+class ScreeningPublic(_Public):
+    id: int
+    version: int
+    episode_id: int
+    findings: list[Finding]
+    result: ScreeningResult
+    precautions: list[Finding] = Field(description="Relative findings, shown at every session.")
+    override_reason: str | None
+    created_at: datetime | None = None
+
+
+class ConsentCreate(_Input):
+    signed_on: ClinicalDate
+    signed_by: Signer = Field(description="Who signed: the patient or their representative.")
+    form_version: FormVersion
+
+
+class ConsentForm(BaseModel):
+    """What the consent form shows for this clinic's state."""
+
+    state: str
+    written_required: bool
+    disclosure: str
+
+
+class ConsentPublic(_Public):
+    id: int
+    version: int
+    episode_id: int
+    signed_on: date
+    signed_by: str
+    form_version: str
+    written_required: bool = Field(description="The clinic's state requires written consent.")
+    disclosure: str | None = Field(description="The text the consent form carried.")
+
+
+# ---- sessions and adverse events ---------------------------------------------------------
+
+
+class MuscleNeedled(_Input):
+    muscle: Muscle
+    side: Side
+    needles: int = Field(ge=1, le=100, description="Needles used in this muscle.")
+    twitch: bool = Field(description="A local twitch response was seen.")
+
+
+class MusclePublic(_Public):
+    muscle: Muscle
+    side: Side
+    needles: int
+    twitch: bool
+
+
+class SessionCreate(_Input):
+    performed_on: ClinicalDate
+    practitioner_npi: Npi = Field(description="The needler; eligible in the clinic's state.")
+    muscles: list[MuscleNeedled] = Field(min_length=1, max_length=40)
+    technique: Technique
+    pain_before: Pain
+    pain_after: Pain
+    co_interventions: CoInterventions = Field(default_factory=list)
+    notes: LongText | None = None
+
+
+class AdverseEventCreate(_Input):
+    type: AdverseEventType
+    severity: Severity
+    onset_on: ClinicalDate
+    description: LongText | None = Field(
+        default=None, validate_default=True, description="Required when type is `other`."
+    )
+    resolved: bool = False
+    duration: ShortText | None = Field(default=None, description="e.g. '2 days'")
+    action_taken: LongText | None = None
+
+    @field_validator("description")
+    @classmethod
+    def _described_when_other(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("type") is AdverseEventType.OTHER and not (value or "").strip():
+            raise ValueError("describe an adverse event of type 'other'")
+        return value
+
+
+class AdverseEventPublic(_Public):
+    id: int
+    version: int
+    session_id: int
+    type: AdverseEventType
+    severity: Severity
+    onset_on: date
+    duration: str | None
+    action_taken: str | None
+    description: str | None
+    resolved: bool
+    reportable: bool = Field(description="The clinic's state requires reporting it to the board.")
+    report_deadline_days: int | None = Field(description="Days allowed for that report.")
+
+
+class SessionPublic(_Public):
+    id: int
+    version: int
+    episode_id: int
+    performed_on: date
+    practitioner_npi: str
+    muscles: list[MusclePublic]
+    technique: Technique
+    pain_before: int | None
+    pain_after: int | None
+    co_interventions: list[CoIntervention]
+    notes: str | None
+    cpt_code: str = Field(description="20560 (1-2 distinct muscles) or 20561 (3 or more).")
+    precautions: list[Finding] = Field(description="From the episode's screening.")
+    adverse_events: list[AdverseEventPublic] = Field(default_factory=list)
+
+
+# ---- the chart ---------------------------------------------------------------------------
+
+
+class EpisodeChart(EpisodePublic):
+    plan: PlanPublic | None = None
+    screenings: list[ScreeningPublic] = Field(default_factory=list)
+    consents: list[ConsentPublic] = Field(default_factory=list)
+    sessions: list[SessionPublic] = Field(default_factory=list)
+
+
+class PatientChart(PatientPublic):
+    """A patient with every episode and what was recorded in it."""
+
+    episodes: list[EpisodeChart] = Field(default_factory=list)
+
+
+class Revision(_Public):
+    version: int
+    changed_by: int | None
+    changed_at: datetime
+    changes: dict[str, Any] = Field(description="field -> [old, new]")
