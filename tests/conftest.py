@@ -95,3 +95,17 @@ def engine(database_url: str) -> Iterator[Engine]:
 def db_settings(tmp_path: Path, database_url: str, engine: Engine) -> Settings:
     """Settings pointing at the migrated test database."""
     return Settings(data_dir=tmp_path / "data", database_url=database_url)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hash with cheap Argon2 parameters (the real ones take ~0.1 s a hash), except where
+    the hashing itself is under test."""
+    if request.module.__name__.endswith("test_passwords"):
+        return
+    from argon2 import PasswordHasher
+
+    from pinpoint.accounts import passwords
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)

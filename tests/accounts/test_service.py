@@ -156,7 +156,7 @@ def test_wrong_email_or_password_gives_one_message(
 ) -> None:
     factories.clinic(engine)
     factories.user(engine)
-    with pytest.raises(Unauthorized, match="^invalid email or password$"):
+    with pytest.raises(Unauthorized, match=r"^invalid email or password$"):
         authenticate(engine, email, password)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from pinpoint.config import Settings
+from pinpoint.directory import search_index
+from pinpoint.directory.service import find_practitioners_near
 from pinpoint.web.app import create_app
 from tests.directory import factories as f
 
@@ -105,3 +109,26 @@ def test_find_page_shows_results_and_errors(client: TestClient, engine: Engine) 
     detail = client.get(f"/practitioners/{row['npi']}")
     assert detail.status_code == 200
     assert "The law this relies on" in detail.text
+
+
+def test_search_index_is_built_at_startup_not_on_the_first_request(
+    db_settings: Settings, engine: Engine
+) -> None:
+    rows = [f.practitioner("80202"), f.practitioner("80203")]
+    f.add(engine, rows)  # drops any index of this database
+    assert search_index.cached_index(engine) is None
+    with TestClient(create_app(db_settings)) as client:
+        assert search_index.cached_index(engine) is not None  # the lifespan built it
+        response = client.get("/api/v1/practitioners/search?zip=80202&radius_miles=10")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    expected = find_practitioners_near(engine, "80202", 10)
+    assert response.content == expected.model_dump_json().encode()
+
+
+def test_startup_with_a_database_not_ready_still_serves(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'empty.db'}"
+    )
+    with TestClient(create_app(settings)) as client:  # no tables: the index is not built
+        assert client.get("/api/v1/law/CO").status_code == 200

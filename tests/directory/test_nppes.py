@@ -7,11 +7,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select
 
 from pinpoint.db.models import ImportRun
-from pinpoint.directory import nppes
+from pinpoint.directory import nppes_read, nppes_write, nppes_zips, search_index
 from pinpoint.directory.demo_file import write_demo_file, write_weekly_demo_file
 from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.npi import make_npi
@@ -131,7 +132,8 @@ def test_monthly_file_imports_with_exact_counts(engine: Engine, tmp_path: Path) 
         "missing_last_name": 1,
     }
     assert summary.no_geocode == 2
-    assert summary.reactivated == 1
+    # NPI 6 carries a reactivation date, but it was never out of search: not "reactivated".
+    assert summary.reactivated == 0
     assert summary.deactivated == 0
     with engine.connect() as conn:
         got = {p.npi: p for p in conn.execute(select(Practitioner))}
@@ -260,10 +262,10 @@ def test_a_failure_midway_leaves_the_previous_directory(
     import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
     before = _snapshot(engine)
 
-    def explode(self: Any, summary: Any) -> None:
+    def explode(self: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(nppes._Stager, "_apply_notices", explode)
+    monkeypatch.setattr(nppes_write.Writer, "apply_statuses", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         import_nppes(engine, write_nppes(tmp_path / "w.csv", weekly_rows()), progress=False)
     assert _snapshot(engine) == before
@@ -302,7 +304,7 @@ def test_demo_file_imports_as_its_manifest_says(engine: Engine, tmp_path: Path) 
     assert summary.kept == summary.added == manifest.kept
     assert summary.rejected == manifest.rejected
     assert summary.no_geocode == manifest.no_geocode
-    assert summary.reactivated == manifest.reactivated
+    assert summary.reactivated == 0  # a first load brings nobody back into search
     assert summary.notices == manifest.deactivation_notices
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Practitioner)) == manifest.kept
@@ -338,3 +340,131 @@ def test_bad_files_are_refused_with_a_clear_message(
         import_nppes(engine, path, progress=False)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(ImportRun)) == 0
+
+
+def test_every_row_read_is_counted_once(engine: Engine, tmp_path: Path) -> None:
+    summary = import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    counted = summary.kept + summary.notices + summary.no_longer_relevant + summary.skipped
+    assert counted + sum(summary.rejected.values()) == summary.rows_read
+
+
+def _active(engine: Engine) -> dict[str, bool]:
+    with engine.connect() as conn:
+        return dict(conn.execute(select(Practitioner.npi, Practitioner.active)).tuples().all())
+
+
+def test_a_row_without_a_relevant_taxonomy_takes_the_practitioner_out_of_search(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    weekly = write_nppes(tmp_path / "w.csv", [person(13, "225X00000X"), person(40, "225X00000X")])
+    summary = import_nppes(engine, weekly, progress=False)
+    assert (summary.deactivated, summary.deactivated_reasons) == (
+        1,
+        {"taxonomy_not_relevant": 1},
+    )
+    assert (summary.no_longer_relevant, summary.skipped) == (1, 1)
+    assert (summary.added, summary.updated) == (0, 0)
+    with engine.connect() as conn:
+        p = conn.execute(select(Practitioner).where(Practitioner.npi == npi(13))).one()
+    assert not p.active
+    assert (p.profession, p.deactivated_on) == ("athletic_trainer", None)
+    assert _active(engine)[npi(1)]
+    again = import_nppes(engine, weekly, progress=False)
+    assert (again.deactivated, again.no_longer_relevant, again.skipped) == (0, 0, 2)
+
+
+def test_reactivated_counts_only_practitioners_back_in_search(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    out = import_nppes(
+        engine,
+        write_nppes(tmp_path / "w1.csv", [notice(2), person(13, "225X00000X")]),
+        progress=False,
+    )
+    assert out.deactivated_reasons == {"npi_deactivated": 1, "taxonomy_not_relevant": 1}
+    assert not _active(engine)[npi(2)] and not _active(engine)[npi(13)]
+    back = [
+        monthly_rows()[1]
+        | {"NPI Deactivation Date": "01/15/2026", "NPI Reactivation Date": "02/01/2026"},
+        monthly_rows()[5],  # carries a reactivation date but never left search
+        person(13, "2255A2300X"),
+        person(41, **{"NPI Deactivation Date": "01/01/2020", "NPI Reactivation Date": "02/01/2020"}),
+    ]
+    summary = import_nppes(engine, write_nppes(tmp_path / "w2.csv", back), progress=False)
+    assert (summary.reactivated, summary.deactivated, summary.added) == (2, 0, 1)
+    assert _active(engine)[npi(2)] and _active(engine)[npi(13)]
+
+
+def test_a_later_row_for_the_same_npi_wins(engine: Engine, tmp_path: Path) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    rows = [
+        notice(1),
+        person(1, **{"Last Update Date": "01/20/2026"}),  # newer than the notice: stays
+        person(3),
+        notice(3),  # newer than the row: leaves search
+        person(42),
+        notice(42),  # a new NPI deactivated in the same file: added, never in search
+    ]
+    summary = import_nppes(engine, write_nppes(tmp_path / "w.csv", rows), progress=False)
+    assert (summary.added, summary.deactivated, summary.deactivated_reasons) == (
+        1,
+        1,
+        {"npi_deactivated": 1},
+    )
+    active = _active(engine)
+    assert active[npi(1)] and not active[npi(3)] and not active[npi(42)]
+
+
+def test_rows_read_is_exact_whatever_the_batch_size(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(nppes_read, "BATCH_ROWS", 16)
+    manifest = write_demo_file(tmp_path / "demo.csv", 3_000, seed=11)
+    summary = import_nppes(engine, tmp_path / "demo.csv", progress=False)
+    assert (summary.rows_read, summary.kept) == (manifest.rows, manifest.kept)
+
+
+def test_the_search_index_is_refreshed_after_each_successful_import(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Engine] = []
+    monkeypatch.setattr(search_index, "invalidate", calls.append)
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    assert calls == [engine]
+    with pytest.raises(InvalidInput):
+        import_nppes(engine, tmp_path / "missing.csv", progress=False)
+    assert calls == [engine]
+
+
+def test_zip_extraction_and_the_pass_show_progress(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_path = write_nppes(tmp_path / "npidata_pfile_20260101-20260107.csv", monthly_rows())
+    archive = tmp_path / "weekly.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(csv_path, csv_path.name)
+    import_nppes(engine, archive, progress=True)
+    err = capsys.readouterr().err
+    assert "extracting" in err
+    assert "importing" in err
+
+
+def test_the_zip_table_is_cached_from_zipcodes_and_rebuilt_when_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache" / "zip-centroids.arrow"
+    monkeypatch.setattr(nppes_zips, "cache_path", lambda: cache)
+    nppes_zips.zip_centroids.cache_clear()
+    try:
+        fresh = nppes_zips.build_zip_centroids()
+        assert nppes_zips.zip_centroids().equals(fresh)
+        assert cache.is_file()
+        nppes_zips.zip_centroids.cache_clear()
+        cache.write_bytes(b"not arrow")
+        assert nppes_zips.zip_centroids().equals(fresh)
+        assert pl.read_ipc(cache).equals(fresh)
+    finally:
+        nppes_zips.zip_centroids.cache_clear()
+    assert fresh.filter(pl.col("zip5") == "80202").height == 1

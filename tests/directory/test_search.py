@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
 import zipcodes
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, insert, text, update
 
 from pinpoint.directory import geo, search_index
 from pinpoint.directory.models import Practitioner
 from pinpoint.directory.schemas import SearchResults
-from pinpoint.directory.service import Backend, find_practitioners_near, get_practitioner
+from pinpoint.directory.service import (
+    Backend,
+    find_practitioners_near,
+    get_practitioner,
+    search_practitioners_json,
+)
 from pinpoint.law.vocabulary import Profession
 from tests.directory import factories as f
 
@@ -227,3 +233,90 @@ def test_search_reports_the_query_it_answered(engine: Engine) -> None:
     }
     assert data["total"] == 0
     assert data["results"] == []
+
+
+def test_json_answer_is_exactly_the_models_json(engine: Engine) -> None:
+    """The API's pre-serialised bytes equal pydantic's JSON of the same answer."""
+    world = _world(engine, n=200, seed=13)
+    assert world.rows
+    rng = random.Random(17)
+    for zip5 in [*_zips_near(DENVER, 60, 8, rng), "10001"]:
+        for radius, profs, eligible_only, limit, offset in (
+            (25, None, False, 50, 0),
+            (60, ["chiropractor", "physician"], False, 7, 3),
+            (500, None, True, 20, 0),
+            (12.5, ["physical_therapist"], False, 500, 0),
+        ):
+            args = (engine, zip5, radius, profs, eligible_only, limit, offset, ON)
+            expected = find_practitioners_near(*args).model_dump_json().encode()
+            assert search_practitioners_json(*args) == expected
+
+
+def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
+    """Thousands at a handful of ZIP centroids: the page cuts sites mid-way, ties by NPI."""
+    rng = random.Random(8)
+    zips = _zips_near(DENVER, 10, 6, rng)
+    rows = [
+        f.practitioner(rng.choice(zips), profession=rng.choice(["physical_therapist", "physician"]))
+        for _ in range(2500)
+    ]
+    creds = [f.credential(r["npi"], hours=80) for r in rows[::3]]
+    f.add(engine, rows, creds)
+    eligible = {
+        r["npi"] for r in rows[::3] if get_practitioner(engine, r["npi"], ON).eligibility.verdict
+        == "eligible"
+    }
+    assert eligible
+    world = World(rows, eligible)
+    for zip5 in zips[:3]:
+        for profs, eligible_only in ((None, False), (["physician"], False), (None, True)):
+            expected = _brute(world, zip5, 25, profs, eligible_only)
+            assert len(expected) > 100
+            for offset, limit in ((0, 50), (len(expected) // 2, 50), (len(expected) - 5, 50)):
+                answer = find_practitioners_near(
+                    engine, zip5, 25, profs, eligible_only, limit, offset, ON
+                )
+                _check(answer, expected, offset, limit)
+                assert search_practitioners_json(
+                    engine, zip5, 25, profs, eligible_only, limit, offset, ON
+                ) == answer.model_dump_json().encode()
+
+
+def test_postgis_page_uses_the_knn_index_in_a_dense_city(engine: Engine) -> None:
+    """The prepared page statement runs as an index-ordered KNN scan, never a sort of all."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostGIS runs on PostgreSQL only")
+    rng = random.Random(4)
+    zips = _zips_near(DENVER, 5, 4, rng)
+    f.add(engine, [f.practitioner(rng.choice(zips)) for _ in range(3000)])
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(
+            text("ANALYZE practitioner_points")
+        )
+    centre = geo.zip_centroid(zips[0])
+    for profs in ((), (Profession.PHYSICAL_THERAPIST,)):
+        plan = "\n".join(search_index.postgis_plan(engine, *centre, 25, profs, 50))
+        assert "Index Scan using ix_practitioner_points_geog" in plan, plan
+        assert "Order By: (geog OPERATOR(" in plan, plan
+        assert "Sort Key" not in plan, plan
+        assert "Bitmap" not in plan, plan
+    answer = find_practitioners_near(engine, zips[0], 25, backend="postgis")
+    assert answer.total == 3000
+    assert answer.results == find_practitioners_near(engine, zips[0], 25).results
+
+
+def test_index_refreshes_in_the_background_without_blocking(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search never waits for the freshness check; the change shows up soon after."""
+    f.add(engine, [f.practitioner("80202") for _ in range(3)])
+    assert find_practitioners_near(engine, "80202", 5).total == 3
+    with engine.begin() as conn:  # another process imports: no invalidate() here
+        conn.execute(insert(Practitioner), [f.practitioner("80202")])
+    monkeypatch.setattr(search_index, "CHECK_INTERVAL_S", 0.0)
+    # This search answers from the index it has and starts the check in the background.
+    assert find_practitioners_near(engine, "80202", 5).total in (3, 4)
+    deadline = time.monotonic() + 10
+    while find_practitioners_near(engine, "80202", 5).total != 4:
+        assert time.monotonic() < deadline, "the background refresh never landed"
+        time.sleep(0.02)

@@ -193,6 +193,8 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
     count. Every attempt is written to the audit log.
     """
     wanted = email.strip().lower()
+    if "\x00" in wanted or len(wanted) > 320:  # PostgreSQL refuses NUL in text
+        wanted = ""
     with transaction(engine) as session:
         user = session.scalar(select(User).where(User.email == wanted).with_for_update())
         refusal = _check_login(user, password, now())

@@ -70,8 +70,22 @@ def record(
     )
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+MAX_ID = 2**31 - 1
+
+
+def _utc(moment: datetime, field: str = "at") -> datetime:
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{field} is out of range", field=field) from None
+
+
+def _text_filter(value: str | None, field: str) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if "\x00" in value or len(value) > 40:
+        raise InvalidInput(f"{field} is not a known value", field=field)
+    return value.strip()
 
 
 def list_events(
@@ -94,8 +108,12 @@ def list_events(
         raise Forbidden("only clinic admins may read the audit log")
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
-    if offset < 0:
-        raise InvalidInput("offset must not be negative", field="offset")
+    if not 0 <= offset <= MAX_ID:
+        raise InvalidInput(f"offset must be between 0 and {MAX_ID}", field="offset")
+    if user_id is not None and not 0 <= user_id <= MAX_ID:
+        raise InvalidInput("no such user id", field="user_id")
+    action = _text_filter(action, "action")
+    record_type = _text_filter(record_type, "record_type")
     where = [AuditEvent.clinic_id == actor.clinic_id]
     if user_id is not None:
         where.append(AuditEvent.user_id == user_id)
@@ -104,9 +122,9 @@ def list_events(
     if record_type:
         where.append(AuditEvent.record_type == record_type)
     if since is not None:
-        where.append(AuditEvent.at >= _utc(since))
+        where.append(AuditEvent.at >= _utc(since, "since"))
     if until is not None:
-        where.append(AuditEvent.at < _utc(until))
+        where.append(AuditEvent.at < _utc(until, "until"))
     with session_factory(engine)() as session:
         total = session.scalar(select(func.count()).select_from(AuditEvent).where(*where)) or 0
         rows = session.scalars(

@@ -15,7 +15,7 @@ from pinpoint.errors import InvalidInput
 with warnings.catch_warnings():
     # The package imports pkg_resources, which warns on import; nothing we can change.
     warnings.simplefilter("ignore")
-    import simple_icd_10_cm as _cm
+    import simple_icd_10_cm as _cm  # type: ignore[import-untyped]
 
 _SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
 

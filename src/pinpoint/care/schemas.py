@@ -9,7 +9,7 @@ what the API returns; they carry the record's ``id`` and, for editable records, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -92,7 +92,13 @@ def _born(day: date) -> date:
     return day
 
 
+def _utc(moment: datetime) -> datetime:
+    """Stored times are UTC; SQLite hands them back without the zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 ClinicalDate = Annotated[date, AfterValidator(_recent)]
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 BirthDate = Annotated[date, AfterValidator(_born)]
 
 _SEX_ALIASES = {"f": "female", "m": "male", "o": "other", "u": "unknown"}
@@ -189,15 +195,11 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _not_null(*fields: str) -> Callable[..., Any]:
-    """A validator refusing an explicit ``null`` for fields a record cannot lack."""
-
-    def check(value: object, info: ValidationInfo) -> object:
-        if value is None:
-            raise ValueError(f"{info.field_name} may not be null")
-        return value
-
-    return field_validator(*fields)(check)
+def _refuse_null(value: object, info: ValidationInfo) -> object:
+    """For fields a record cannot lack: leaving them out is fine, ``null`` is not."""
+    if value is None:
+        raise ValueError(f"{info.field_name} may not be null")
+    return value
 
 
 # ---- patients ------------------------------------------------------------------------
@@ -225,7 +227,10 @@ class PatientUpdate(_Input):
     phone: Phone | None = None
     email: Email | None = None
 
-    check_required = _not_null("mrn", "given_name", "family_name", "birth_date", "sex")
+    @field_validator("mrn", "given_name", "family_name", "birth_date", "sex")
+    @classmethod
+    def _required(cls, value: object, info: ValidationInfo) -> object:
+        return _refuse_null(value, info)
 
 
 class _Public(BaseModel):
@@ -270,7 +275,10 @@ class EpisodeUpdate(_Input):
     ended_on: ClinicalDate | None = None
     status: EpisodeStatus | None = None
 
-    check_required = _not_null("region", "icd10", "started_on", "status")
+    @field_validator("region", "icd10", "started_on", "status")
+    @classmethod
+    def _required(cls, value: object, info: ValidationInfo) -> object:
+        return _refuse_null(value, info)
 
 
 class PlanCreate(_Input):
@@ -318,7 +326,7 @@ class ScreeningPublic(_Public):
     result: ScreeningResult
     precautions: list[Finding] = Field(description="Relative findings, shown at every session.")
     override_reason: str | None
-    created_at: datetime | None = None
+    created_at: UtcDatetime | None = None
 
 
 class ConsentCreate(_Input):
@@ -444,5 +452,5 @@ class PatientChart(PatientPublic):
 class Revision(_Public):
     version: int
     changed_by: int | None
-    changed_at: datetime
+    changed_at: UtcDatetime
     changes: dict[str, Any] = Field(description="field -> [old, new]")

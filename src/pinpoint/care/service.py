@@ -103,7 +103,9 @@ def list_patients(
     where = [Patient.clinic_id == clinic_id]
     text = (q or "").strip().replace("\x00", "")
     if text:
-        pattern = "%" + text.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        pattern = (
+            "%" + text.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+        )
         full = func.lower(Patient.given_name + " " + Patient.family_name)
         where.append(
             or_(

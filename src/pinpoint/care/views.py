@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pinpoint.care.codes import ABSOLUTE_FINDINGS, Finding
+from pinpoint.care.codes import ABSOLUTE_FINDINGS, Finding, ScreeningResult
 from pinpoint.care.models import (
     AdverseEvent,
     CarePlan,
@@ -38,7 +38,7 @@ def screening_public(row: Screening) -> ScreeningPublic:
         version=row.version,
         episode_id=row.episode_id,
         findings=findings,
-        result=row.result,  # type: ignore[arg-type]  # validated into the enum
+        result=ScreeningResult(row.result),
         precautions=[f for f in findings if f not in ABSOLUTE_FINDINGS],
         override_reason=row.override_reason,
         created_at=row.created_at,

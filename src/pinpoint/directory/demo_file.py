@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from pinpoint.directory.nppes import NPPES_COLUMNS
+from pinpoint.directory.nppes_columns import NPPES_COLUMNS
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]

@@ -42,13 +42,25 @@ def haversine_miles_many(lat: float, lon: float, lats: FloatArray, lons: FloatAr
 
     This is the one distance every search path ranks by, so paths agree exactly.
     """
-    p1 = math.radians(lat)
-    p2 = np.radians(lats)
-    dp = p2 - p1
-    dl = np.radians(lons - lon)
-    h = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    phi = np.radians(lats)
+    return haversine_miles_radians(
+        math.radians(lat), math.radians(lon), phi, np.radians(lons), np.cos(phi)
+    )
+
+
+def haversine_miles_radians(
+    phi1: float, lam1: float, phi2: FloatArray, lam2: FloatArray, cos_phi2: FloatArray
+) -> FloatArray:
+    """:func:`haversine_miles_many` on radians, with the cosines of ``phi2`` precomputed.
+
+    An index keeps its points' radians and cosines so a query does the least work; the
+    result is bit-for-bit the one :func:`haversine_miles_many` gives for the same points.
+    """
+    a = np.sin((phi2 - phi1) * 0.5)
+    b = np.sin((lam2 - lam1) * 0.5)
+    h = a * a + (math.cos(phi1) * cos_phi2) * (b * b)
     result: FloatArray = np.asarray(
-        2 * EARTH_RADIUS_MILES * np.arcsin(np.minimum(1.0, np.sqrt(h))), dtype=np.float64
+        (2 * EARTH_RADIUS_MILES) * np.arcsin(np.sqrt(np.minimum(h, 1.0))), dtype=np.float64
     )
     return result
 
@@ -61,8 +73,9 @@ def unit_vectors(lats: FloatArray, lons: FloatArray) -> FloatArray:
 
 
 def unit_vector(lat: float, lon: float) -> FloatArray:
-    vector: FloatArray = unit_vectors(np.array([lat]), np.array([lon]))[0]
-    return vector
+    phi, lam = math.radians(lat), math.radians(lon)
+    cos_phi = math.cos(phi)
+    return np.array((cos_phi * math.cos(lam), cos_phi * math.sin(lam), math.sin(phi)))
 
 
 def chord_for_miles(miles: float) -> float:

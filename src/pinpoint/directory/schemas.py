@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +14,26 @@ from pinpoint.law.vocabulary import Profession
 
 class _Public(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_set_attribute = object.__setattr__
+
+
+def construct_trusted(cls: type[_M], values: dict[str, Any]) -> _M:
+    """``cls.model_construct(**values)`` for trusted values naming every field, ~10x faster.
+
+    Search builds dozens of hits per request from values it already checked; pydantic's
+    ``model_construct`` spends most of its time re-walking the fields. The instance is the
+    same (``__dict__``, fields set, no extra or private state), so dumping and comparing
+    behave identically.
+    """
+    instance = cls.__new__(cls)
+    _set_attribute(instance, "__dict__", values)
+    _set_attribute(instance, "__pydantic_fields_set__", set(values))
+    _set_attribute(instance, "__pydantic_extra__", None)
+    _set_attribute(instance, "__pydantic_private__", None)
+    return instance
 
 
 class EligibilityPublic(_Public):

@@ -17,8 +17,11 @@ a cheap fingerprint (row counts, last import run) is checked at most every
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 from scipy.spatial import cKDTree
 from sqlalchemy import Engine, text
 
@@ -95,6 +99,26 @@ class Verdicts:
     answers: list[Eligibility]
     eligible: npt.NDArray[np.bool_]
     public: dict[int, object] = field(default_factory=dict)  # shapes built by the service
+    json: dict[int, bytes] = field(default_factory=dict)  # each answer as JSON, built on demand
+
+    def answer_json(self, combo: int) -> bytes:
+        """``{"verdict": ..., "reasons": [...]}`` of one combination, serialised once."""
+        found = self.json.get(combo)
+        if found is None:
+            answer = self.answers[combo]
+            found = orjson.dumps({"verdict": answer.verdict.value, "reasons": answer.reasons})
+            self.json[combo] = found
+        return found
+
+
+# Above this many sites in the radius, the page comes from k-nearest queries on the tree
+# rather than from ranking every site in the radius (the count still visits them).
+_RANK_ALL_SITES = 4096
+# Cached JSON fragments of rows (about 200 bytes each): start again beyond this many.
+_MAX_FRAGMENTS = 200_000
+
+_NO_ROWS: IntArray = np.zeros(0, dtype=np.int64)
+_NO_MILES: FloatArray = np.zeros(0, dtype=np.float64)
 
 
 @dataclass
@@ -104,10 +128,14 @@ class _Group:
     tree: cKDTree
     site_lat: FloatArray
     site_lon: FloatArray
+    site_phi: FloatArray  # radians, and the cosine of the latitude, for the canonical distance
+    site_lam: FloatArray
+    site_cos: FloatArray
     offsets: IntArray  # rows of site s are rows[offsets[s]:offsets[s + 1]], in NPI order
     rows: IntArray
     counts: IntArray
     single: bool  # every site holds one row
+    mean: int  # rows per site, rounded down (at least 1)
 
     @classmethod
     def build(cls, rows: IntArray, lat: FloatArray, lon: FloatArray) -> _Group:
@@ -118,28 +146,101 @@ class _Group:
         counts = np.bincount(inverse, minlength=len(sites)).astype(np.int64)
         offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         points = geo.unit_vectors(sites[:, 0], sites[:, 1]) if len(sites) else np.zeros((0, 3))
+        site_lat = np.ascontiguousarray(sites[:, 0])
+        site_lon = np.ascontiguousarray(sites[:, 1])
+        phi = np.radians(site_lat)
         return cls(
             tree=cKDTree(points),
-            site_lat=np.ascontiguousarray(sites[:, 0]),
-            site_lon=np.ascontiguousarray(sites[:, 1]),
+            site_lat=site_lat,
+            site_lon=site_lon,
+            site_phi=phi,
+            site_lam=np.radians(site_lon),
+            site_cos=np.cos(phi),
             offsets=offsets,
             rows=rows[order].astype(np.int64),
             counts=counts,
             single=bool(len(counts) == 0 or counts.max() == 1),
+            mean=max(1, len(rows) // max(1, len(counts))),
         )
+
+    def miles(self, phi: float, lam: float, sites: IntArray) -> FloatArray:
+        """The canonical distance from a point (radians) to some sites."""
+        return geo.haversine_miles_radians(
+            phi, lam, self.site_phi[sites], self.site_lam[sites], self.site_cos[sites]
+        )
+
+    def count(self, point: FloatArray, phi: float, lam: float, radius: float, chord: float) -> int:
+        """Rows within ``radius`` miles by the canonical distance."""
+        found = self.tree.query_ball_point(point, chord)
+        if not found:
+            return 0
+        sites = np.array(found, dtype=np.int64)
+        sites = sites[self.miles(phi, lam, sites) <= radius]
+        return len(sites) if self.single else int(self.counts[sites].sum())
+
+    def search(
+        self, point: FloatArray, phi: float, lam: float, radius: float, chord: float, need: int
+    ) -> tuple[int, IntArray, FloatArray]:
+        """(rows within the radius, candidate rows, their miles) for the ``need`` nearest.
+
+        The candidates hold, for every site at or before the distance where ``need`` rows
+        are reached, up to ``need`` of its rows (NPI order), so ranking the candidates by
+        (distance, row) and cutting at ``need`` gives the exact page.
+        """
+        found = self.tree.query_ball_point(point, chord)
+        if not found:
+            return 0, _NO_ROWS, _NO_MILES
+        sites = np.array(found, dtype=np.int64)
+        miles = self.miles(phi, lam, sites)
+        inside = miles <= radius
+        if not inside.all():
+            sites, miles = sites[inside], miles[inside]
+            if len(sites) == 0:
+                return 0, _NO_ROWS, _NO_MILES
+        counts = self.counts[sites]
+        total = len(sites) if self.single else int(counts.sum())
+        if len(sites) > _RANK_ALL_SITES:
+            near = self.nearest_sites(point, need, chord)
+            rows, near_miles = self.candidates(near, phi, lam, radius, need)
+            return total, rows, near_miles
+        j = int(miles.argmin())
+        if counts[j] >= need and int(np.count_nonzero(miles == miles[j])) == 1:
+            start = int(self.offsets[sites[j]])  # the nearest site alone fills the page
+            return total, self.rows[start : start + need], np.full(need, miles[j])
+        order = np.argsort(miles, kind="stable")
+        sites, miles, counts = sites[order], miles[order], counts[order]
+        cum = np.cumsum(counts)
+        at = int(np.searchsorted(cum, need))
+        if at < len(sites):
+            keep = int(np.searchsorted(miles, miles[at], side="right"))
+            sites, miles, counts = sites[:keep], miles[:keep], counts[:keep]
+        return (total, *self._rows_of(sites, miles, counts, need))
+
+    def _rows_of(
+        self, sites: IntArray, miles: FloatArray, counts: IntArray, need: int
+    ) -> tuple[IntArray, FloatArray]:
+        starts = self.offsets[sites]
+        takes = np.minimum(counts, need)
+        if len(sites) == 0:
+            return _NO_ROWS, _NO_MILES
+        if int(takes.max()) == 1:
+            return self.rows[starts], miles
+        rows = np.concatenate([self.rows[s : s + t] for s, t in zip(starts, takes, strict=True)])
+        return rows, np.repeat(miles, takes)
 
     def nearest_sites(self, point: FloatArray, need: int, chord: float) -> IntArray:
         """Sites nearest first whose rows include the ``need`` nearest rows (ties kept)."""
         nsites = len(self.counts)
         if nsites == 0:
             return np.zeros(0, dtype=np.int64)
-        k = max(1, min(need, nsites))
+        # Sites hold ``mean`` rows on average: ask for about enough sites, then grow.
+        k = max(2, min(nsites, -(-need // self.mean) + 1))
         while True:
             dist, idx = self.tree.query(point, k=k, distance_upper_bound=chord)
             dist, idx = np.atleast_1d(dist), np.atleast_1d(idx)
             found = idx < nsites
             dist, idx = dist[found], idx[found]
-            exhausted = len(idx) < k or k == nsites
+            exhausted = len(idx) < k or k >= nsites
             cum = np.cumsum(self.counts[idx])
             if len(idx) and cum[-1] >= need:
                 cut = dist[int(np.searchsorted(cum, need))] * (1 + _SLACK) + 1e-15
@@ -149,36 +250,16 @@ class _Group:
                 return idx.astype(np.int64)
             k = min(nsites, k * 2)
 
-    def count_within(self, point: FloatArray, lat: float, lon: float, radius: float) -> int:
-        """Rows within ``radius`` miles by the canonical distance."""
-        chord = geo.chord_for_miles(radius)
-        hi, lo = chord * (1 + _SLACK) + 1e-15, chord * (1 - _SLACK)
-        if self.single:
-            n_hi = int(self.tree.query_ball_point(point, hi, return_length=True))
-            n_lo = int(self.tree.query_ball_point(point, lo, return_length=True))
-            if n_hi == n_lo:
-                return n_hi
-        sites = np.asarray(self.tree.query_ball_point(point, hi), dtype=np.int64)
-        if len(sites) == 0:
-            return 0
-        miles = geo.haversine_miles_many(lat, lon, self.site_lat[sites], self.site_lon[sites])
-        return int(self.counts[sites[miles <= radius]].sum())
-
     def candidates(
-        self, sites: IntArray, lat: float, lon: float, radius: float, need: int
+        self, sites: IntArray, phi: float, lam: float, radius: float, need: int
     ) -> tuple[IntArray, FloatArray]:
         """Up to ``need`` rows of each site within the radius, with their distances."""
         if len(sites) == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        miles = geo.haversine_miles_many(lat, lon, self.site_lat[sites], self.site_lon[sites])
+            return _NO_ROWS, _NO_MILES
+        miles = self.miles(phi, lam, sites)
         keep = miles <= radius
         sites, miles = sites[keep], miles[keep]
-        starts = self.offsets[sites]
-        takes = np.minimum(self.counts[sites], need)
-        if len(sites) and takes.max() == 1:
-            return self.rows[starts], miles
-        rows = np.concatenate([self.rows[s : s + t] for s, t in zip(starts, takes, strict=True)])
-        return rows, np.repeat(miles, takes)
+        return self._rows_of(sites, miles, self.counts[sites], need)
 
 
 @dataclass
@@ -201,6 +282,8 @@ class DirectoryIndex:
     _groups: dict[tuple[int, date | None], _Group] = field(default_factory=dict)
     _verdicts: dict[date, Verdicts] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Each row's search hit as JSON up to the distance (it never changes), built on demand.
+    _fragments: dict[int, bytes] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.npi)
@@ -249,6 +332,87 @@ class DirectoryIndex:
                 self._groups[key] = found
         return found
 
+    def fragment(self, row: int) -> bytes:
+        """``{"npi": ..., ..., "zip": ..., "distance_miles":`` of one row (SearchHit order)."""
+        found = self._fragments.get(row)
+        if found is None:
+            if len(self._fragments) >= _MAX_FRAGMENTS:
+                self._fragments.clear()
+            found = orjson.dumps(
+                {
+                    "npi": self.npi[row].decode(),
+                    "name": self.name[row].decode(),
+                    "profession": PROFESSIONS[int(self.profession[row])].value,
+                    "taxonomy": self.taxonomy[row].decode(),
+                    "city": self.city[row].decode() or None,
+                    "state": self.state[row].decode() or None,
+                    "zip": self.zip5[row].decode() or None,
+                }
+            )[:-1] + b',"distance_miles":'
+            self._fragments[row] = found
+        return found
+
+    def hits_json(self, rows: IntArray, miles: FloatArray, on: date) -> bytes:
+        """The JSON array of SearchHit objects for a page: the same bytes pydantic writes."""
+        verdicts = self.verdicts(on)
+        combos = verdicts.combo[rows].tolist()
+        fragment, answer = self.fragment, verdicts.answer_json
+        parts = [
+            b"%b%r,\"eligibility\":%b}" % (fragment(r), round(m, 2), answer(c))
+            for r, m, c in zip(rows.tolist(), miles.tolist(), combos, strict=True)
+        ]
+        return b"[" + b",".join(parts) + b"]"
+
+    def find(
+        self,
+        lat: float,
+        lon: float,
+        radius_miles: float,
+        professions: Sequence[Profession],
+        eligible_on: date | None,
+        limit: int,
+        offset: int,
+    ) -> tuple[int, IntArray, FloatArray]:
+        """(total within the radius after filters, rows of the page, their miles)."""
+        point = geo.unit_vector(lat, lon)
+        phi, lam = math.radians(lat), math.radians(lon)
+        chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
+        need = offset + limit
+        if len(professions) <= 1:
+            code = _PROF_CODE[professions[0].value] if professions else -1
+            total, rows, miles = self.group(code, eligible_on).search(
+                point, phi, lam, radius_miles, chord, need
+            )
+        else:
+            total, parts_rows, parts_miles = 0, [], []
+            for p in professions:
+                grp = self.group(_PROF_CODE[p.value], eligible_on)
+                n, rows, miles = grp.search(point, phi, lam, radius_miles, chord, need)
+                total += n
+                parts_rows.append(rows)
+                parts_miles.append(miles)
+            rows, miles = np.concatenate(parts_rows), np.concatenate(parts_miles)
+        order = np.lexsort((rows, miles))[offset:need]
+        return total, rows[order], miles[order]
+
+    def count(
+        self,
+        lat: float,
+        lon: float,
+        radius_miles: float,
+        professions: Sequence[Profession],
+        eligible_on: date | None,
+    ) -> int:
+        """How many rows lie within the radius after filters (the ``total`` of a search)."""
+        point = geo.unit_vector(lat, lon)
+        phi, lam = math.radians(lat), math.radians(lon)
+        chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
+        codes = [_PROF_CODE[p.value] for p in professions] if professions else [-1]
+        return sum(
+            self.group(code, eligible_on).count(point, phi, lam, radius_miles, chord)
+            for code in codes
+        )
+
     def search(
         self,
         lat: float,
@@ -260,26 +424,10 @@ class DirectoryIndex:
         offset: int,
     ) -> tuple[int, list[Hit]]:
         """(total within the radius after filters, the page of hits nearest first)."""
-        point = geo.unit_vector(lat, lon)
-        chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
-        need = offset + limit
-        total = 0
-        parts_rows: list[IntArray] = []
-        parts_miles: list[FloatArray] = []
-        codes = [_PROF_CODE[p.value] for p in professions] if professions else [-1]
-        for code in codes:
-            grp = self.group(code, eligible_on)
-            total += grp.count_within(point, lat, lon, radius_miles)
-            sites = grp.nearest_sites(point, need, chord)
-            rows, miles = grp.candidates(sites, lat, lon, radius_miles, need)
-            parts_rows.append(rows)
-            parts_miles.append(miles)
-        rows = np.concatenate(parts_rows)
-        miles = np.concatenate(parts_miles)
-        order = np.lexsort((rows, miles))[offset:need]
-        return total, [
-            Hit(int(r), float(m)) for r, m in zip(rows[order], miles[order], strict=True)
-        ]
+        total, rows, miles = self.find(
+            lat, lon, radius_miles, professions, eligible_on, limit, offset
+        )
+        return total, [Hit(r, m) for r, m in zip(rows.tolist(), miles.tolist(), strict=True)]
 
 
 def _encoded(values: Iterable[str | None]) -> npt.NDArray[np.bytes_]:
@@ -354,14 +502,21 @@ class _Entry:
     index: DirectoryIndex
     fingerprint: tuple[object, ...]
     checked_at: float
+    checking: bool = False
 
 
 _INDEXES: dict[str, _Entry] = {}
 _BUILD_LOCK = threading.Lock()
+_KEYS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+log = logging.getLogger(__name__)
 
 
 def _key(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
+    found = _KEYS.get(engine)
+    if found is None:
+        found = _KEYS[engine] = engine.url.render_as_string(hide_password=False)
+    return found
 
 
 def _fingerprint(engine: Engine) -> tuple[object, ...]:
@@ -370,24 +525,67 @@ def _fingerprint(engine: Engine) -> tuple[object, ...]:
     return tuple(row)
 
 
+def _warmed(index: DirectoryIndex) -> DirectoryIndex:
+    """Build what a default search needs (every profession, today's verdicts) up front."""
+    index.group(-1, None)
+    index.verdicts(date.today())
+    return index
+
+
 def current_index(engine: Engine) -> DirectoryIndex:
-    """The index for this database, rebuilt if the directory changed."""
+    """The index for this database, kept fresh without making searches wait.
+
+    The first call builds the index. After that a search never touches the database: at
+    most every ``CHECK_INTERVAL_S`` seconds one background thread compares the cheap
+    fingerprint and, if the directory changed, builds the new index and swaps it in while
+    searches go on answering from the old one. :func:`invalidate` drops it at once.
+    """
     key = _key(engine)
     entry = _INDEXES.get(key)
-    now = time.monotonic()
-    if entry is not None and now - entry.checked_at < CHECK_INTERVAL_S:
+    if entry is None:
+        with _BUILD_LOCK:
+            entry = _INDEXES.get(key)
+            if entry is None:
+                fingerprint = _fingerprint(engine)
+                entry = _Entry(build_index(engine), fingerprint, time.monotonic())
+                _INDEXES[key] = entry
         return entry.index
-    with _BUILD_LOCK:
-        entry = _INDEXES.get(key)
-        if entry is not None and time.monotonic() - entry.checked_at < CHECK_INTERVAL_S:
-            return entry.index  # another thread checked while this one waited
+    if not entry.checking and time.monotonic() - entry.checked_at >= CHECK_INTERVAL_S:
+        with _BUILD_LOCK:
+            start = not entry.checking
+            entry.checking = True
+        if start:
+            threading.Thread(
+                target=_refresh, args=(engine, key, entry), name="search-index", daemon=True
+            ).start()
+    return entry.index
+
+
+def _refresh(engine: Engine, key: str, entry: _Entry) -> None:
+    """Compare the fingerprint; rebuild and swap the index if the directory changed."""
+    try:
         fingerprint = _fingerprint(engine)
-        if entry is None or entry.fingerprint != fingerprint:
-            entry = _Entry(build_index(engine), fingerprint, time.monotonic())
-            _INDEXES[key] = entry
-        else:
-            entry.checked_at = time.monotonic()
-        return entry.index
+        if fingerprint != entry.fingerprint:
+            fresh = _Entry(_warmed(build_index(engine)), fingerprint, time.monotonic())
+            with _BUILD_LOCK:
+                if _INDEXES.get(key) is entry:  # not invalidated meanwhile
+                    _INDEXES[key] = fresh
+    except Exception:  # noqa: BLE001 - keep answering from the index we have; retry later
+        log.warning("search index freshness check failed", exc_info=True)
+    finally:
+        entry.checked_at = time.monotonic()
+        entry.checking = False
+
+
+def cached_index(engine: Engine) -> DirectoryIndex | None:
+    """The index already built for this database, if any (never builds)."""
+    entry = _INDEXES.get(_key(engine))
+    return None if entry is None else entry.index
+
+
+def warm(engine: Engine) -> DirectoryIndex:
+    """The index for this database, built with what a default search needs (for startup)."""
+    return _warmed(current_index(engine))
 
 
 def invalidate(engine: Engine) -> None:
@@ -405,9 +603,15 @@ def invalidate(engine: Engine) -> None:
 # --- The database-side path: PostGIS on PostgreSQL ------------------------------------------
 #
 # ``practitioner_points`` (migration 0003) holds active, geocoded practitioners as geography
-# points with a GiST index. The nearest page is one index-ordered KNN query
-# (``ORDER BY geog <-> point, npi LIMIT n`` under ``ST_DWithin``), the total one index count;
-# both are server-side prepared statements so the plan stays the KNN one in dense cities.
+# points with a GiST index. The page is ONE statement and one round trip: an index-ordered
+# KNN scan (``ORDER BY geog <-> point LIMIT n`` under ``ST_DWithin``), everyone at the
+# farthest point of that scan (it may cut a point's practitioners mid-way, and ties go by
+# NPI), joined to the practitioners' rows and summed training. It is a server-side prepared
+# statement run with ``plan_cache_mode = force_generic_plan`` (set for that transaction
+# only): with literal values the planner judged a dense city by its row count and chose
+# bitmap scan + sort of every row in the radius (~100-200 ms); the generic plan is the KNN
+# one whatever the point. ``total`` is the in-process index's count of the same rows (an
+# exact ``ST_DWithin`` count reads every row in the radius: ~20,000 in a city, 5-10 ms).
 # Distances on PostGIS's sphere differ from R = 3958.8 miles only in scale, so the radius is
 # converted through the angle and the page is re-ranked by the canonical haversine.
 
@@ -455,8 +659,21 @@ def _within(s: str, bound: str) -> str:
     return f"{s}.st_dwithin(geog, {_point_sql(s)}, %({bound})s, false)"
 
 
+_COLUMNS_SQL = """
+    SELECT p.npi, p.first_name, p.middle_name, p.last_name, p.name_suffix, p.taxonomy,
+           p.city, p.state, p.zip5, p.profession, p.latitude, p.longitude,
+           c.hours, c.in_person, c.since, c.supervised
+    FROM {source} JOIN practitioners p ON p.npi = page.npi
+    LEFT JOIN LATERAL (
+        SELECT SUM(hours) AS hours, SUM(in_person_hours) AS in_person,
+               MIN(licensed_since) AS since, SUM(supervised_sessions) AS supervised
+        FROM training_credentials t WHERE t.npi = p.npi
+    ) c ON true
+"""
+
+
 def _nearest_sql(s: str, every_profession: bool = False) -> str:
-    # Without a profession filter the planner keeps the KNN index order; with one it may not.
+    """The KNN scan alone: the ``n`` nearest (npi, latitude, longitude), nearest first."""
     where = "" if every_profession else "profession = ANY(%(profs)s) AND "
     return (
         "SELECT npi, latitude, longitude FROM practitioner_points "  # noqa: S608
@@ -465,39 +682,75 @@ def _nearest_sql(s: str, every_profession: bool = False) -> str:
     )
 
 
-# Everyone at the farthest point of a page: it may be cut mid-way, and ties go by NPI.
-_SITE_SQL = (
-    "SELECT npi FROM practitioner_points WHERE latitude = %(lat)s AND longitude = %(lon)s "
-    "AND profession = ANY(%(profs)s) ORDER BY npi LIMIT %(n)s"
-)
-
-
-def _count_sql(s: str) -> str:
+def _page_sql(s: str, every_profession: bool) -> str:
+    """The KNN page plus everyone at its farthest point, with the index query columns."""
+    edge_filter = "" if every_profession else " AND e.profession = ANY(%(profs)s)"
     return (
-        f"SELECT COUNT(*), COUNT(*) FILTER (WHERE NOT {_within(s, 'lo')}) "  # noqa: S608
-        f"FROM practitioner_points WHERE profession = ANY(%(profs)s) AND {_within(s, 'hi')}"
+        f"WITH knn AS MATERIALIZED ({_nearest_sql(s, every_profession)}), "
+        "page AS (SELECT npi FROM knn UNION ("
+        "SELECT e.npi FROM practitioner_points e WHERE (e.latitude, e.longitude) = "
+        "(SELECT latitude, longitude FROM knn OFFSET %(n)s - 1 LIMIT 1)"
+        f"{edge_filter} ORDER BY e.npi LIMIT %(n)s))"
+        + _COLUMNS_SQL.format(source="page")
     )
 
 
-def _within_sql(s: str, shell_only: bool) -> str:
-    shell = f" AND NOT {_within(s, 'lo')}" if shell_only else ""
+def _within_sql(s: str) -> str:
     return (
         "SELECT npi, latitude, longitude FROM practitioner_points "  # noqa: S608
-        f"WHERE profession = ANY(%(profs)s) AND {_within(s, 'hi')}{shell}"
+        f"WHERE profession = ANY(%(profs)s) AND {_within(s, 'hi')}"
     )
 
 
-_DETAIL_SQL = _ROWS_SQL.text.replace(
-    "WHERE p.active AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL",
-    "WHERE p.npi = ANY(%(npis)s)",
-).replace(
-    "FROM training_credentials GROUP BY npi",
-    "FROM training_credentials WHERE npi = ANY(%(npis)s) GROUP BY npi",
-)
+def _within_rows_sql(s: str) -> str:
+    return f"WITH page AS ({_within_sql(s)})" + _COLUMNS_SQL.format(source="page")
+
+
+_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+
+def _execute_generic(raw: Any, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
+    """Run a prepared statement with its generic plan, in the one round trip (pipeline)."""
+    with raw.pipeline():
+        raw.execute(_GENERIC_PLAN)
+        cursor = raw.execute(sql, params, prepare=True)
+    rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _metres(radius_miles: float, slack: float) -> float:
     return radius_miles / geo.EARTH_RADIUS_MILES * _POSTGIS_SPHERE_M * (1 + slack)
+
+
+def _postgis_params(
+    lat: float, lon: float, radius_miles: float, professions: Sequence[Profession], n: int
+) -> dict[str, object]:
+    return {
+        "lat": lat,
+        "lon": lon,
+        "profs": [p.value for p in (professions or PROFESSIONS)],
+        "hi": _metres(radius_miles, _SLACK),
+        "n": n,
+    }
+
+
+def postgis_plan(
+    engine: Engine,
+    lat: float,
+    lon: float,
+    radius_miles: float,
+    professions: Sequence[Profession] = (),
+    n: int = 50,
+) -> list[str]:
+    """``EXPLAIN ANALYZE`` of the page statement as :func:`postgis_search` runs it."""
+    s = postgis_schema(engine)
+    if s is None:
+        raise RuntimeError("PostGIS search needs PostgreSQL with migration 0003 applied")
+    params = _postgis_params(lat, lon, radius_miles, professions, n)
+    sql = "EXPLAIN (ANALYZE, COSTS OFF) " + _page_sql(s, every_profession=not professions)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        return [str(r[0]) for r in _execute_generic(raw, sql, params)]
 
 
 def _canonical(
@@ -522,7 +775,7 @@ def postgis_search(
     limit: int,
     offset: int,
 ) -> tuple[int, list[tuple[tuple[object, ...], float]]]:
-    """The same answer as :meth:`DirectoryIndex.search`, computed by PostGIS.
+    """The same answer as :meth:`DirectoryIndex.search`, the page computed by PostGIS.
 
     Returns (total, [(row of the index query columns, distance)]). ``eligible_only``
     needs every verdict in the radius, so that filter reads all rows in the radius.
@@ -530,36 +783,16 @@ def postgis_search(
     s = postgis_schema(engine)
     if s is None:
         raise RuntimeError("PostGIS search needs PostgreSQL with migration 0003 applied")
-    params: dict[str, object] = {
-        "lat": lat,
-        "lon": lon,
-        "profs": [p.value for p in (professions or PROFESSIONS)],
-        "hi": _metres(radius_miles, _SLACK),
-        "lo": _metres(radius_miles, -_SLACK),
-        "n": offset + limit,
-    }
+    params = _postgis_params(lat, lon, radius_miles, professions, offset + limit)
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
         assert raw is not None
         if eligible_on is not None:
-            return _postgis_eligible(raw, s, params, radius_miles, eligible_on, limit, offset)
-        total, shell = raw.execute(_count_sql(s), params, prepare=True).fetchone()
-        if shell:
-            rows = raw.execute(_within_sql(s, True), params, prepare=True).fetchall()
-            total -= shell - len(_canonical(lat, lon, radius_miles, rows))
-        nearest = _nearest_sql(s, every_profession=not professions)
-        page = raw.execute(nearest, params, prepare=True).fetchall()
-        npis = [r[0] for r in page]
-        if len(page) == params["n"]:
-            edge = {
-                "lat": page[-1][1],
-                "lon": page[-1][2],
-                "profs": params["profs"],
-                "n": params["n"],
-            }
-            npis += [r[0] for r in raw.execute(_SITE_SQL, edge, prepare=True).fetchall()]
-        details = raw.execute(_DETAIL_SQL, {"npis": npis}, prepare=True).fetchall()
-    return int(total), _ranked(details, lat, lon, radius_miles, offset, limit)
+            rows = _execute_generic(raw, _within_rows_sql(s), params)
+            return _postgis_eligible(rows, lat, lon, radius_miles, eligible_on, limit, offset)
+        details = _execute_generic(raw, _page_sql(s, every_profession=not professions), params)
+    total = current_index(engine).count(lat, lon, radius_miles, professions, None)
+    return total, _ranked(details, lat, lon, radius_miles, offset, limit)
 
 
 def _ranked(
@@ -577,20 +810,16 @@ def _ranked(
 
 
 def _postgis_eligible(
-    raw: object,
-    s: str,
-    params: dict[str, object],
+    details: Sequence[tuple[object, ...]],
+    lat: float,
+    lon: float,
     radius: float,
     on: date,
     limit: int,
     offset: int,
 ) -> tuple[int, list[tuple[tuple[object, ...], float]]]:
-    execute = raw.execute  # type: ignore[attr-defined]
-    npis = [r[0] for r in execute(_within_sql(s, False), params, prepare=True).fetchall()]
-    details = execute(_DETAIL_SQL, {"npis": npis}, prepare=True).fetchall()
     eligible = [d for d in details if _row_eligibility(d, on).verdict is Verdict.ELIGIBLE]
-    lat, lon = float(params["lat"]), float(params["lon"])  # type: ignore[arg-type]
-    coords = [(str(d[0]), float(d[10]), float(d[11])) for d in eligible]
+    coords = [(str(d[0]), float(d[10]), float(d[11])) for d in eligible]  # type: ignore[arg-type]
     total = len(_canonical(lat, lon, radius, coords))
     return total, _ranked(eligible, lat, lon, radius, offset, limit)
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from pinpoint.db.engine import transaction
 from pinpoint.directory import geo, search_index
 from pinpoint.directory.models import Practitioner
+from pinpoint.directory.search_index import FloatArray, IntArray
 from pinpoint.directory.schemas import (
     EligibilityPublic,
     LicensePublic,
@@ -21,6 +24,7 @@ from pinpoint.directory.schemas import (
     SearchQuery,
     SearchResults,
     TrainingPublic,
+    construct_trusted,
 )
 from pinpoint.errors import InvalidInput, NotFound
 from pinpoint.law.eligibility import Eligibility, PractitionerFacts
@@ -77,6 +81,86 @@ def _public(eligibility: Eligibility) -> EligibilityPublic:
     )
 
 
+@dataclass(frozen=True)
+class _Search:
+    """A checked search request."""
+
+    zip5: str
+    lat: float
+    lon: float
+    radius: float
+    professions: list[Profession]
+    eligible_only: bool
+    limit: int
+    offset: int
+    on: date
+
+    def query(self) -> SearchQuery:
+        return SearchQuery.model_construct(
+            zip=self.zip5,
+            radius_miles=self.radius,
+            professions=self.professions,
+            eligible_only=self.eligible_only,
+            limit=self.limit,
+            offset=self.offset,
+            on=self.on,
+        )
+
+    def query_json(self) -> bytes:
+        """The query as JSON, in SearchQuery's field order (what pydantic would write)."""
+        return orjson.dumps(
+            {
+                "zip": self.zip5,
+                "radius_miles": self.radius,
+                "professions": [p.value for p in self.professions],
+                "eligible_only": self.eligible_only,
+                "limit": self.limit,
+                "offset": self.offset,
+                "on": self.on.isoformat(),
+            }
+        )
+
+
+def _checked(
+    zip_code: str,
+    radius_miles: float | str,
+    professions: Sequence[str | Profession] | None,
+    eligible_only: bool,
+    limit: int,
+    offset: int,
+    on: date | None,
+) -> _Search:
+    zip5 = geo.parse_zip(zip_code)
+    centre = geo.zip_centroid(zip5)
+    return _Search(
+        zip5=zip5,
+        lat=centre.latitude,
+        lon=centre.longitude,
+        radius=_radius(radius_miles),
+        limit=_whole(limit, "limit", 1, MAX_LIMIT),
+        offset=_whole(offset, "offset", 0, None),
+        professions=parse_professions(professions),
+        eligible_only=bool(eligible_only),
+        on=on or date.today(),
+    )
+
+
+def _find_in_index(
+    engine: Engine, q: _Search
+) -> tuple[search_index.DirectoryIndex, int, IntArray, FloatArray]:
+    index = search_index.current_index(engine)
+    total, rows, miles = index.find(
+        q.lat,
+        q.lon,
+        q.radius,
+        q.professions,
+        q.on if q.eligible_only else None,
+        q.limit,
+        q.offset,
+    )
+    return index, total, rows, miles
+
+
 def find_practitioners_near(
     engine: Engine,
     zip_code: str,
@@ -95,56 +179,75 @@ def find_practitioners_near(
     Verdicts apply the law on ``on`` (default today). ``backend="postgis"`` answers from
     PostgreSQL's spatial index instead of the in-process one (same answers).
     """
-    zip5 = geo.parse_zip(zip_code)
-    centre = geo.zip_centroid(zip5)
-    radius = _radius(radius_miles)
-    limit = _whole(limit, "limit", 1, MAX_LIMIT)
-    offset = _whole(offset, "offset", 0, None)
-    profs = parse_professions(professions)
-    day = on or date.today()
-    query = SearchQuery.model_construct(
-        zip=zip5,
-        radius_miles=radius,
-        professions=profs,
-        eligible_only=bool(eligible_only),
-        limit=limit,
-        offset=offset,
-        on=day,
-    )
-    eligible_on = day if eligible_only else None
+    q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
     if backend == "postgis":
         total, page = search_index.postgis_search(
-            engine, centre.latitude, centre.longitude, radius, profs, eligible_on, limit, offset
+            engine,
+            q.lat,
+            q.lon,
+            q.radius,
+            q.professions,
+            q.on if q.eligible_only else None,
+            q.limit,
+            q.offset,
         )
-        hits = [_hit_from_row(row, miles, day) for row, miles in page]
+        hits = [_hit_from_row(row, miles, q.on) for row, miles in page]
     else:
-        index = search_index.current_index(engine)
-        total, found = index.search(
-            centre.latitude, centre.longitude, radius, profs, eligible_on, limit, offset
-        )
-        hits = _hits_from_index(index, found, day)
-    return SearchResults.model_construct(query=query, total=total, results=hits)
+        index, total, rows, miles = _find_in_index(engine, q)
+        hits = _hits_from_index(index, rows, miles, q.on)
+    return SearchResults.model_construct(query=q.query(), total=total, results=hits)
+
+
+def search_practitioners_json(
+    engine: Engine,
+    zip_code: str,
+    radius_miles: float | str = DEFAULT_RADIUS_MILES,
+    professions: Sequence[str | Profession] | None = None,
+    eligible_only: bool = False,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    on: date | None = None,
+) -> bytes:
+    """:func:`find_practitioners_near` (in-process index) as the JSON of SearchResults.
+
+    The same bytes ``find_practitioners_near(...).model_dump_json()`` gives, assembled from
+    JSON fragments the index keeps per practitioner and per verdict, with no model built:
+    this is what the HTTP API answers.
+    """
+    q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
+    index, total, rows, miles = _find_in_index(engine, q)
+    return b'{"query":%b,"total":%d,"results":%b}' % (
+        q.query_json(),
+        total,
+        index.hits_json(rows, miles, q.on),
+    )
 
 
 def _hits_from_index(
-    index: search_index.DirectoryIndex, found: list[search_index.Hit], on: date
+    index: search_index.DirectoryIndex, rows: IntArray, miles: FloatArray, on: date
 ) -> list[SearchHit]:
     verdicts = index.verdicts(on)
     professions = search_index.PROFESSIONS
-    return [
-        SearchHit.model_construct(
-            npi=index.npi[h.row].decode(),
-            name=index.name[h.row].decode(),
-            profession=professions[int(index.profession[h.row])],
-            taxonomy=index.taxonomy[h.row].decode(),
-            city=index.city[h.row].decode() or None,
-            state=index.state[h.row].decode() or None,
-            zip=index.zip5[h.row].decode() or None,
-            distance_miles=round(h.distance_miles, 2),
-            eligibility=_cached_public(verdicts, int(verdicts.combo[h.row])),
+    combos = verdicts.combo[rows].tolist()
+    hits = []
+    for row, distance, combo in zip(rows.tolist(), miles.tolist(), combos, strict=True):
+        hits.append(
+            construct_trusted(
+                SearchHit,
+                {
+                    "npi": index.npi[row].decode(),
+                    "name": index.name[row].decode(),
+                    "profession": professions[int(index.profession[row])],
+                    "taxonomy": index.taxonomy[row].decode(),
+                    "city": index.city[row].decode() or None,
+                    "state": index.state[row].decode() or None,
+                    "zip": index.zip5[row].decode() or None,
+                    "distance_miles": round(distance, 2),
+                    "eligibility": _cached_public(verdicts, combo),
+                },
+            )
         )
-        for h in found
-    ]
+    return hits
 
 
 def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPublic:

@@ -13,6 +13,8 @@ from pinpoint.config import Settings, get_settings
 from pinpoint.web import errors
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
+from pinpoint.web.api import care as care_api
+from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
 from pinpoint.web.pages import routes as pages
@@ -34,8 +36,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(law_api.router, prefix="/api/v1")
     app.include_router(directory_api.router, prefix="/api/v1")
+    app.include_router(credentials_api.router, prefix="/api/v1")
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
+    app.include_router(care_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app

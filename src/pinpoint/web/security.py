@@ -22,7 +22,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 
@@ -123,16 +123,23 @@ def _calls(dependant: Any) -> Iterator[Any]:
         yield from _calls(dep)
 
 
-def depends_on_current_actor(route: APIRoute) -> bool:
+def depends_on_current_actor(route: APIRoute | RouteContext) -> bool:
     return any(call is current_actor for call in _calls(route.dependant))
 
 
-def clinical_routes(app: FastAPI) -> list[APIRoute]:
-    """Every ``/api/v1`` route that authenticates through ``current_actor``."""
+def api_routes(app: FastAPI) -> list[RouteContext]:
+    """Every ``/api/v1`` route with its full path (included routers flattened)."""
     return [
-        route
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and route.path.startswith("/api/v1/")
-        and depends_on_current_actor(route)
+        context
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and (context.path or "").startswith("/api/v1/")
     ]
+
+
+def clinical_routes(app: FastAPI) -> list[RouteContext]:
+    """Every ``/api/v1`` route that authenticates through ``current_actor``.
+
+    Each item has ``path`` (with the prefix), ``methods``, ``endpoint`` and ``dependant``.
+    """
+    return [context for context in api_routes(app) if depends_on_current_actor(context)]

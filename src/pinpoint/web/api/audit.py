@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from pinpoint.audit.service import MAX_LIMIT, AuditPage, list_events
+from pinpoint.audit.service import MAX_ID, MAX_LIMIT, AuditPage, list_events
 from pinpoint.web.security import AdminActor, EngineDep
 
 router = APIRouter(tags=["audit"])
@@ -22,13 +22,19 @@ router = APIRouter(tags=["audit"])
 def read_audit(
     actor: AdminActor,
     engine: EngineDep,
-    user_id: Annotated[int | None, Query(description="Only this user's events.")] = None,
-    action: Annotated[str | None, Query(description="e.g. login, read, create.")] = None,
-    record_type: Annotated[str | None, Query(description="e.g. patient, session.")] = None,
+    user_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this user's events.")
+    ] = None,
+    action: Annotated[
+        str | None, Query(max_length=40, description="e.g. login, read, create.")
+    ] = None,
+    record_type: Annotated[
+        str | None, Query(max_length=40, description="e.g. patient, session.")
+    ] = None,
     since: Annotated[datetime | None, Query(description="From (inclusive), ISO 8601.")] = None,
     until: Annotated[datetime | None, Query(description="Until (exclusive), ISO 8601.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AuditPage:
     return list_events(
         engine,

@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
+from pinpoint.db.engine import make_engine
+from pinpoint.directory import search_index
 from pinpoint.directory.schemas import PractitionerPublic, SearchResults
-from pinpoint.directory.service import find_practitioners_near, get_practitioner
+from pinpoint.directory.service import get_practitioner, search_practitioners_json
 from pinpoint.web.deps import get_engine
 
-router = APIRouter(tags=["directory"])
+log = logging.getLogger(__name__)
+
+
+def warm_search_index(app: FastAPI) -> None:
+    """Build the search index (and today's verdicts) so no request waits for it.
+
+    Runs once per worker at startup. A database that is not ready (not migrated, not
+    reachable) only logs: the index is then built on the first search, as before.
+    """
+    state = app.state
+    engine: Engine | None = getattr(state, "engine", None)
+    try:
+        if engine is None:
+            engine = make_engine(state.settings.resolved_database_url())
+            state.engine = engine
+        search_index.warm(engine)
+    except Exception as exc:  # noqa: BLE001 - a cold index is slower, never wrong
+        log.warning("search index not built at startup: %s", exc)
+        return
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    warm_search_index(app)
+    yield
+
+
+router = APIRouter(tags=["directory"], lifespan=lifespan)
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
@@ -37,10 +69,11 @@ async def search_practitioners(
     # ``async`` on purpose: the answer comes from the in-process index in well under a
     # millisecond of CPU; in a thread pool, numpy releasing and re-taking the GIL under 64
     # connections made each request wait on the others (a convoy), costing 10x throughput.
-    answer = find_practitioners_near(
+    # The body is SearchResults' JSON assembled from pre-serialised fragments (no models).
+    body = search_practitioners_json(
         engine, zip, radius_miles, profession, eligible_only, limit, offset
     )
-    return Response(answer.model_dump_json(), media_type="application/json")
+    return Response(body, media_type="application/json")
 
 
 @router.get(

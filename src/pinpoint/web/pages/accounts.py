@@ -183,7 +183,7 @@ def _day(text: str, name: str) -> date | None:
 def _user_id(text: str) -> int | None:
     if not text.strip():
         return None
-    if not text.strip().isdigit():
+    if not text.strip().isdigit() or len(text.strip()) > 9:
         raise InvalidInput("user must be a user id (a number)", field="user_id")
     return int(text.strip())
 
@@ -202,7 +202,7 @@ def audit_page(
     record_type: Annotated[str, Query()] = "",
     since: Annotated[str, Query()] = "",
     until: Annotated[str, Query()] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     """The clinic's audit log with filters; dates are UTC days, ``until`` inclusive."""
     if actor is None:

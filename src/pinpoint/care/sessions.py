@@ -1,0 +1,155 @@
+"""Dry needling sessions and their adverse events.
+
+A session is refused (Conflict, 409) unless the episode has a screening and an informed
+consent, the latest screening is not contraindicated without an override reason, and the
+needler is ``eligible`` in the clinic's state on the session date. Its CPT code comes
+from ``care.cpt``; its precautions from the screening.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from pinpoint.accounts.roles import Actor
+from pinpoint.audit.service import record
+from pinpoint.care import access, views
+from pinpoint.care.codes import REPORTABLE_SEVERITIES, ScreeningResult
+from pinpoint.care.cpt import cpt_for_muscles
+from pinpoint.care.eligibility import needler_eligibility, practitioner_profession
+from pinpoint.care.models import AdverseEvent, Consent, Episode, NeedlingSession, Screening
+from pinpoint.care.models import SessionMuscle as MuscleRow
+from pinpoint.care.schemas import (
+    AdverseEventCreate,
+    AdverseEventPublic,
+    SessionCreate,
+    SessionPublic,
+)
+from pinpoint.db.engine import transaction
+from pinpoint.errors import Conflict, InvalidInput
+from pinpoint.law.eligibility import Verdict
+from pinpoint.law.service import law_status
+
+
+def _screening_in_force(session: Session, episode: Episode) -> Screening:
+    """The episode's latest screening; Conflict when none or contraindicated unreleased."""
+    screening = session.scalar(
+        select(Screening).where(Screening.episode_id == episode.id).order_by(Screening.id.desc())
+    )
+    if screening is None:
+        raise Conflict(
+            "no screening recorded for this episode: screen the patient before the first session"
+        )
+    if screening.result == ScreeningResult.CONTRAINDICATED and not screening.override_reason:
+        raise Conflict(
+            "the patient's screening found a contraindication "
+            f"({', '.join(screening.findings)}); needling needs a new screening with an "
+            "override reason"
+        )
+    return screening
+
+
+def _require_consent(session: Session, episode: Episode) -> None:
+    if session.scalar(select(Consent.id).where(Consent.episode_id == episode.id)) is None:
+        raise Conflict(
+            "no informed consent recorded for this episode: record it before the first session"
+        )
+
+
+def _require_eligible(session: Session, state: str, data: SessionCreate) -> None:
+    verdict = needler_eligibility(session, data.practitioner_npi, state, data.performed_on)
+    if verdict.verdict is not Verdict.ELIGIBLE:
+        reasons = "; ".join(verdict.reasons) or verdict.verdict.value
+        raise Conflict(
+            f"NPI {data.practitioner_npi} may not be recorded as the needler in {state} on "
+            f"{data.performed_on.isoformat()} ({verdict.verdict.value}): {reasons}",
+            field="practitioner_npi",
+        )
+
+
+def record_session(
+    engine: Engine, actor: Actor, episode_id: int, data: SessionCreate
+) -> SessionPublic:
+    """Document one needling session; see the module docstring for what refuses it."""
+    cpt_code = cpt_for_muscles(data.muscles)
+    with transaction(engine) as session:
+        episode = access.load(session, actor, Episode, episode_id, write=True)
+        if episode.status == "closed":
+            raise Conflict("this episode is closed; open a new episode of care")
+        screening = _screening_in_force(session, episode)
+        _require_consent(session, episode)
+        clinic = access.clinic_of(session, actor)
+        _require_eligible(session, clinic.state, data)
+        row = NeedlingSession(
+            clinic_id=episode.clinic_id,
+            episode_id=episode.id,
+            created_by=actor.user_id,
+            version=1,
+            performed_on=data.performed_on,
+            practitioner_npi=data.practitioner_npi,
+            technique=str(data.technique),
+            pain_before=data.pain_before,
+            pain_after=data.pain_after,
+            co_interventions=[str(c) for c in data.co_interventions],
+            notes=data.notes,
+            cpt_code=cpt_code,
+            precautions=list(screening.findings),
+            muscles=[
+                MuscleRow(
+                    muscle=str(m.muscle), side=str(m.side), needles=m.needles, twitch=m.twitch
+                )
+                for m in data.muscles
+            ],
+        )
+        session.add(row)
+        session.flush()
+        record(session, actor, "create", "session", row.id)
+        return views.session_public(row)
+
+
+def get_session(engine: Engine, actor: Actor, session_id: int) -> SessionPublic:
+    """One session with its muscles and adverse events."""
+    with transaction(engine) as session:
+        row = access.load(session, actor, NeedlingSession, session_id)
+        record(session, actor, "read", "session", row.id)
+        events = views.events_by_session(session, [row.id]).get(row.id, [])
+        return views.session_public(row, events)
+
+
+def record_adverse_event(
+    engine: Engine, actor: Actor, session_id: int, data: AdverseEventCreate
+) -> AdverseEventPublic:
+    """An adverse event after a session, also one the patient reports later.
+
+    Where the clinic's state requires adverse incidents to be reported to the board (law
+    base, the needler's profession, on the onset date), a significant or serious event is
+    flagged ``reportable`` with the deadline in days.
+    """
+    with transaction(engine) as session:
+        needling = access.load(session, actor, NeedlingSession, session_id, write=True)
+        if data.onset_on < needling.performed_on:
+            raise InvalidInput("an adverse event cannot start before the session", field="onset_on")
+        clinic = access.clinic_of(session, actor)
+        profession = practitioner_profession(session, needling.practitioner_npi)
+        rules = law_status(clinic.state, profession, data.onset_on).requirements
+        reportable = bool(rules.adverse_event_reporting) and data.severity in REPORTABLE_SEVERITIES
+        row = AdverseEvent(
+            clinic_id=needling.clinic_id,
+            session_id=needling.id,
+            created_by=actor.user_id,
+            version=1,
+            type=str(data.type),
+            severity=str(data.severity),
+            onset_on=data.onset_on,
+            duration=data.duration,
+            action_taken=data.action_taken,
+            description=data.description,
+            resolved=data.resolved,
+            reportable=reportable,
+            report_deadline_days=rules.adverse_event_deadline_days if reportable else None,
+        )
+        session.add(row)
+        session.flush()
+        record(session, actor, "create", "adverse_event", row.id)
+        return AdverseEventPublic.model_validate(row)

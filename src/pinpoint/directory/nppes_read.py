@@ -1,0 +1,238 @@
+"""Reading an NPPES file: the ``.csv`` or the ``npidata_pfile`` inside the ``.zip``.
+
+The fast path is one polars lazy streaming scan of the needed columns, filtered with
+vectorised expressions (:func:`nppes_transform.keep`). Kept rows (about 5% of the file,
+79 of 330 columns) are handed over in small batches and copied out, so polars never waits
+on Python and its memory stays that of a bare streaming filter; they are transformed after
+the pass. If polars refuses a row (a stray quote, a wrong field count), the file is read
+again in blocks cut at record boundaries, and a block polars refuses is re-read row by
+row so that only the bad rows are rejected and counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from pinpoint.directory.nppes_columns import NEEDED_COLUMNS
+from pinpoint.directory.nppes_progress import Advance, progress_bar
+from pinpoint.directory.nppes_transform import keep
+from pinpoint.errors import InvalidInput
+
+BLOCK_BYTES = 48 * 1024 * 1024
+BATCH_ROWS = 10_000  # kept rows per batch handed over by the streaming scan
+_COPY_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Candidates:
+    """The rows the scan kept (``_seq`` = row number, then the needed columns)."""
+
+    frames: list[pl.DataFrame] = field(default_factory=list)
+    rows_read: int = 0
+    malformed: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def kept(self) -> int:
+        return sum(f.height for f in self.frames)
+
+
+# --- the source file ---------------------------------------------------------------------
+
+
+@contextmanager
+def csv_source(path: Path, progress: bool = False) -> Iterator[Path]:
+    """The CSV to read: the path itself, or the npidata file extracted from a ``.zip``."""
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}", field="path")
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".zip"):
+        raise InvalidInput(f"expected a .csv or .zip NPPES file, got {path.name}", field="path")
+    if path.stat().st_size == 0:
+        raise InvalidInput(f"{path.name} is empty", field="path")
+    if suffix == ".csv":
+        yield path
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InvalidInput(f"{path.name} is not a readable zip archive", field="path") from None
+    with archive, tempfile.TemporaryDirectory(prefix="pinpoint-nppes-") as tmp:
+        member = _npidata_member(archive, path.name)
+        target = Path(tmp) / Path(member).name
+        _extract(archive, member, target, progress)
+        yield target
+
+
+def _extract(archive: zipfile.ZipFile, member: str, target: Path, progress: bool) -> None:
+    total = archive.getinfo(member).file_size
+    done = 0
+    with (
+        progress_bar("extracting", total, progress, rows=False) as advance,
+        archive.open(member) as src,
+        target.open("wb") as dst,
+    ):
+        while chunk := src.read(_COPY_BYTES):
+            dst.write(chunk)
+            done += len(chunk)
+            advance(done, 0)
+
+
+def _npidata_member(archive: zipfile.ZipFile, name: str) -> str:
+    members = [
+        m
+        for m in archive.namelist()
+        if Path(m).name.lower().startswith("npidata_pfile")
+        and m.lower().endswith(".csv")
+        and "fileheader" not in m.lower()
+    ]
+    if len(members) != 1:
+        raise InvalidInput(
+            f"{name} should hold exactly one npidata_pfile_*.csv, found {len(members)}",
+            field="path",
+        )
+    return members[0]
+
+
+def read_header(handle: BinaryIO, name: str) -> bytes:
+    """The header line, checked to carry every column the import reads."""
+    line = handle.readline()
+    if not line.strip():
+        raise InvalidInput(f"{name} is empty", field="path")
+    text_line = line.decode("utf-8-sig", errors="replace")
+    columns = {c.strip() for c in next(csv.reader([text_line]))}
+    missing = [c for c in NEEDED_COLUMNS if c not in columns]
+    if missing:
+        raise InvalidInput(
+            f"{name} is not an NPPES npidata file: header lacks column {missing[0]!r}",
+            field="path",
+        )
+    return line.removeprefix(b"\xef\xbb\xbf")
+
+
+# --- the fast path: one lazy streaming scan ----------------------------------------------
+
+
+def candidates_query(csv_path: Path, active_npis: pl.Series | None = None) -> pl.LazyFrame:
+    """Kept rows of one lazy streaming scan, then the last row of the file.
+
+    The scan is shared by the filter and a ``tail(1)`` whose row number gives the exact
+    number of rows read, without a second pass over the file.
+    """
+    rows = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').with_row_index("_seq")
+    rows = rows.select(["_seq", *NEEDED_COLUMNS])
+    return pl.concat(
+        [
+            rows.filter(keep(active_npis)).with_columns(pl.lit(False).alias("_tail")),
+            rows.tail(1).with_columns(pl.lit(True).alias("_tail")),
+        ]
+    )
+
+
+def scan_fast(csv_path: Path, active_npis: pl.Series | None, advance: Advance) -> Candidates:
+    """Stream the file once; raises ``PolarsError`` on a row polars cannot parse."""
+    size = csv_path.stat().st_size
+    rows_per_byte = _rows_per_byte(csv_path)
+    found = Candidates()
+    failure: list[BaseException] = []
+
+    def consume(batch: pl.DataFrame) -> bool:
+        try:
+            if batch.height:
+                # The largest row number seen, whatever order the batches come in.
+                found.rows_read = max(found.rows_read, int(batch["_seq"].max()) + 1)  # type: ignore[arg-type]
+                rows = batch.filter(~pl.col("_tail")).drop("_tail")
+                if rows.height:
+                    found.frames.append(rows.rechunk())
+            advance(min(size, int(found.rows_read / rows_per_byte)), found.rows_read)
+        except BaseException as exc:  # handed to the caller below
+            failure.append(exc)
+            return True
+        return False
+
+    candidates_query(csv_path, active_npis).sink_batches(consume, chunk_size=BATCH_ROWS)
+    if failure:
+        raise failure[0]
+    advance(size, found.rows_read)
+    return found
+
+
+def _rows_per_byte(csv_path: Path) -> float:
+    """An estimate from the first MiB, for the progress bar only."""
+    with csv_path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    return max(sample.count(b"\n") - 1, 1) / max(len(sample), 1)
+
+
+# --- the careful path: blocks, and rows polars refuses -----------------------------------
+
+
+def scan_blocks(csv_path: Path, active_npis: pl.Series | None, advance: Advance) -> Candidates:
+    """Read the file in blocks of whole records, rejecting the rows polars cannot parse."""
+    found = Candidates()
+    with csv_path.open("rb") as handle:
+        header = read_header(handle, csv_path.name)
+        done = len(header)
+        for block in _blocks(handle, BLOCK_BYTES):
+            frame, malformed = _parse(header, block)
+            frame = frame.with_row_index("_seq", offset=found.rows_read)
+            found.frames.append(frame.filter(keep(active_npis)))
+            found.rows_read += frame.height + sum(malformed.values())
+            found.malformed.update(malformed)
+            done += len(block)
+            advance(done, found.rows_read)
+    return found
+
+
+def _blocks(handle: BinaryIO, size: int) -> Iterator[bytes]:
+    """Blocks of whole records (cut after a newline that ends a quoted field)."""
+    carry = b""
+    while True:
+        data = handle.read(size)
+        if not data:
+            if carry.strip():
+                yield carry
+            return
+        data = carry + data
+        cut = data.rfind(b'"\n')
+        if cut < 0:
+            carry = data
+            continue
+        yield data[: cut + 2]
+        carry = data[cut + 2 :]
+
+
+def _parse(header: bytes, block: bytes) -> tuple[pl.DataFrame, Counter[str]]:
+    """Parse a block; a block polars refuses is re-read row by row to reject the bad rows."""
+    try:
+        frame = pl.read_csv(
+            header + block, columns=list(NEEDED_COLUMNS), infer_schema=False, quote_char='"'
+        )
+        return frame, Counter()
+    except pl.exceptions.PolarsError:
+        return _parse_slowly(header, block)
+
+
+def _parse_slowly(header: bytes, block: bytes) -> tuple[pl.DataFrame, Counter[str]]:
+    names = next(csv.reader([header.decode("utf-8-sig", errors="replace")]))
+    wanted = [names.index(c) for c in NEEDED_COLUMNS]
+    rows: list[list[str]] = []
+    bad: Counter[str] = Counter()
+    reader = csv.reader(io.StringIO(block.decode("utf-8", errors="replace")))
+    for record in reader:
+        if len(record) != len(names):
+            bad["malformed_row"] += 1
+            continue
+        rows.append([record[i] for i in wanted])
+    frame = pl.DataFrame(rows, schema=list(NEEDED_COLUMNS), orient="row")
+    return frame, bad

@@ -1,0 +1,68 @@
+"""ZIP code centroids for geocoding practice locations, from the ``zipcodes`` package.
+
+``zipcodes`` is the source of truth, but materialising its 42,000 records costs most of a
+second per process. The compact table (ZIP, latitude, longitude) is therefore built from it
+once and kept as an Arrow IPC file in the user cache folder, named after the ``zipcodes``
+version so a new release rebuilds it; later processes read it in milliseconds. Without a
+writable cache folder the table is simply built in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+SCHEMA = {"zip5": pl.String, "latitude": pl.Float64, "longitude": pl.Float64}
+
+
+def build_zip_centroids() -> pl.DataFrame:
+    """Every ZIP code ``zipcodes`` knows with a centroid, one row per ZIP (first wins)."""
+    import zipcodes
+
+    rows = [
+        (z["zip_code"], float(z["lat"]), float(z["long"]))
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
+        if z["lat"] and z["long"]
+    ]
+    frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
+    return frame.unique("zip5", keep="first", maintain_order=True)
+
+
+def cache_path() -> Path:
+    """Where the compact table of the installed ``zipcodes`` version is cached."""
+    import platformdirs
+    import zipcodes
+
+    version = str(zipcodes.__version__)
+    return Path(platformdirs.user_cache_dir("pinpoint")) / f"zip-centroids-{version}.arrow"
+
+
+@cache
+def zip_centroids() -> pl.DataFrame:
+    """The ZIP centroid table: from the cache file, or built and cached (once per process)."""
+    path = cache_path()
+    with contextlib.suppress(OSError, pl.exceptions.PolarsError):
+        frame = pl.read_ipc(path)
+        if frame.schema == pl.Schema(SCHEMA) and frame.height:
+            return frame
+    frame = build_zip_centroids()
+    with contextlib.suppress(OSError):
+        _write_atomically(frame, path)
+    return frame
+
+
+def _write_atomically(frame: pl.DataFrame, path: Path) -> None:
+    """Write beside the target, then rename: concurrent processes never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=path.name, suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.write_ipc(partial)
+        Path(partial).replace(path)
+    finally:
+        Path(partial).unlink(missing_ok=True)

@@ -1,0 +1,187 @@
+"""Role x route x own/other clinic, generated from the app's route table.
+
+Every ``/api/v1`` route behind ``current_actor`` must appear in ``REQUESTS`` (or, if it
+holds no patient data, in ``NOT_CLINICAL``): a new route cannot skip these checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from pinpoint.accounts.service import authenticate, create_user, issue_token
+from pinpoint.care import service
+from pinpoint.care.models import Episode, Patient
+from pinpoint.config import Settings
+from pinpoint.web.app import create_app
+from pinpoint.web.security import clinical_routes
+from tests.care import factories as f
+
+PASSWORD = "correct horse battery staple"
+
+# Routes behind current_actor that hold no patient data; their own tests cover them.
+NOT_CLINICAL = {("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/audit")}
+# Reads a patient user may make of their own record.
+PATIENT_READS = {
+    ("GET", "/api/v1/patients/{id}"),
+    ("GET", "/api/v1/episodes/{id}"),
+    ("GET", "/api/v1/sessions/{id}"),
+}
+
+
+@dataclass
+class World:
+    engine: Engine
+    a: f.Chart
+    session_id: int
+    tokens: dict[str, dict[str, str]]
+
+    def version(self, model: type[Patient] | type[Episode], record_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(select(model.version).where(model.id == record_id)).scalar_one()
+            )
+
+    def new_episode(self) -> int:
+        return service.create_episode(
+            self.engine, self.a.clinician, self.a.patient_id, f.episode_data()
+        ).id
+
+
+Body = Callable[[World], dict[str, Any] | None]
+Target = Callable[[World], int]
+
+_patient: Target = lambda w: w.a.patient_id  # noqa: E731
+_episode: Target = lambda w: w.a.episode_id  # noqa: E731
+_session: Target = lambda w: w.session_id  # noqa: E731
+
+# (method, path) -> (which record {id} names, a valid body)
+REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
+    ("GET", "/api/v1/patients"): (None, lambda w: None),
+    ("POST", "/api/v1/patients"): (
+        None,
+        lambda w: {
+            "mrn": "MRN-NEW",
+            "given_name": "New",
+            "family_name": "Patient",
+            "birth_date": "1990-01-01",
+            "sex": "male",
+        },
+    ),
+    ("GET", "/api/v1/patients/{id}"): (_patient, lambda w: None),
+    ("PATCH", "/api/v1/patients/{id}"): (
+        _patient,
+        lambda w: {"version": w.version(Patient, w.a.patient_id), "phone": "555-0100"},
+    ),
+    ("GET", "/api/v1/patients/{id}/history"): (_patient, lambda w: None),
+    ("POST", "/api/v1/patients/{id}/episodes"): (
+        _patient,
+        lambda w: {"region": "cervical", "icd10": ["M54.2"], "started_on": "2025-03-01"},
+    ),
+    ("GET", "/api/v1/episodes/{id}"): (_episode, lambda w: None),
+    ("PATCH", "/api/v1/episodes/{id}"): (
+        _episode,
+        lambda w: {"version": w.version(Episode, w.a.episode_id), "icd10": ["M54.50"]},
+    ),
+    ("POST", "/api/v1/episodes/{id}/plan"): (
+        lambda w: w.new_episode(),
+        lambda w: {"components": ["dry_needling", "heat"], "goals": "Sit for an hour."},
+    ),
+    ("POST", "/api/v1/episodes/{id}/screenings"): (_episode, lambda w: {"findings": []}),
+    ("GET", "/api/v1/episodes/{id}/consent-form"): (_episode, lambda w: None),
+    ("POST", "/api/v1/episodes/{id}/consents"): (
+        _episode,
+        lambda w: {"signed_on": "2025-03-01", "signed_by": "Pat", "form_version": "v2"},
+    ),
+    ("POST", "/api/v1/episodes/{id}/sessions"): (
+        _episode,
+        lambda w: f.session_data(w.a.npi).model_dump(mode="json"),
+    ),
+    ("GET", "/api/v1/sessions/{id}"): (_session, lambda w: None),
+    ("POST", "/api/v1/sessions/{id}/adverse-events"): (
+        _session,
+        lambda w: {"type": "soreness", "severity": "mild", "onset_on": "2025-03-05"},
+    ),
+}
+
+
+def _routes() -> list[tuple[str, str]]:
+    settings = Settings(data_dir="/nonexistent", database_url="sqlite://")
+    return sorted(
+        (method, route.path)
+        for route in clinical_routes(create_app(settings))
+        for method in (route.methods or ())
+    )
+
+
+ROUTES = [r for r in _routes() if r not in NOT_CLINICAL]
+ROLES = ["anonymous", "operator", "patient", "clinician", "clinic_admin", "other_clinic"]
+
+
+def test_every_authenticated_route_is_in_the_matrix() -> None:
+    assert ROUTES
+    missing = [r for r in ROUTES if r not in REQUESTS]
+    assert missing == [], "add a sample request for these routes to REQUESTS"
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    a = f.chart(engine, screened=[])
+    session_id = f.documented_session(engine, a)
+    f.clinic(engine, "Clinic B", "TX")
+    users = {
+        "operator": create_user(engine, "op@example.org", "operator", PASSWORD),
+        "patient": create_user(
+            engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-1"
+        ),
+        "clinician": create_user(engine, "cl@example.org", "clinician", PASSWORD, "Clinic A"),
+        "clinic_admin": create_user(engine, "ad@example.org", "clinic_admin", PASSWORD, "Clinic A"),
+        "other_clinic": create_user(engine, "b@example.org", "clinic_admin", PASSWORD, "Clinic B"),
+    }
+    tokens: dict[str, dict[str, str]] = {"anonymous": {}}
+    for name, user in users.items():
+        actor = authenticate(engine, user.email, PASSWORD)
+        tokens[name] = {"Authorization": f"Bearer {issue_token(engine, actor).token}"}
+    return World(engine, a, session_id, tokens)
+
+
+def expected(role: str, method: str, path: str) -> int:
+    if role == "anonymous":
+        return 401
+    if role == "operator":
+        return 403
+    if role == "patient":
+        return 200 if (method, path) in PATIENT_READS else 403
+    if role == "other_clinic" and "{id}" in path:
+        return 404
+    return 201 if method == "POST" else 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_by_route_by_clinic(
+    role: str, world: World, db_settings: Settings, engine: Engine
+) -> None:
+    client = TestClient(create_app(db_settings))
+    wrong = []
+    for method, path in ROUTES:
+        target, body = REQUESTS[(method, path)]
+        url = path.replace("{id}", str(target(world))) if target else path
+        answer = client.request(method, url, json=body(world), headers=world.tokens[role])
+        want = expected(role, method, path)
+        if answer.status_code != want:
+            wrong.append(f"{role} {method} {path}: {answer.status_code} != {want} {answer.text}")
+    assert wrong == []
+
+
+def test_a_bad_token_is_401_everywhere(world: World, db_settings: Settings) -> None:
+    client = TestClient(create_app(db_settings))
+    headers = {"Authorization": "Bearer not-a-token"}
+    for method, path in ROUTES:
+        answer = client.request(method, path.replace("{id}", "1"), headers=headers)
+        assert answer.status_code == 401, (method, path)
+        assert answer.headers["www-authenticate"] == "Bearer"
