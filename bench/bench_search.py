@@ -1,9 +1,11 @@
 """Benchmark (b): radius search over 1,000,000 practitioners clustered around real cities.
 
-Prints p50/p99 of Pinpoint's ``find_practitioners_near`` (in-process index, on SQLite and on
-PostgreSQL, and the PostGIS path) beside the floors measured in the same run on the same
-points: a bare scipy cKDTree nearest-50-within-radius query, and a bare PostGIS
-``ORDER BY geog <-> point LIMIT 50`` query.
+Prints p50/p99 of Pinpoint's search calls (the index lookup alone; the JSON answer the API
+sends, ``search_practitioners_json``; the pydantic answer, ``find_practitioners_near``; on
+SQLite and on PostgreSQL, and the PostGIS path) beside the floors measured in the same run on
+the same points: a bare scipy cKDTree nearest-50-within-radius query, and a bare PostGIS
+``ORDER BY geog <-> point LIMIT 50`` query. Every line times the same 1,000 queries after
+warming up on 50 of them.
 
     python bench/bench_search.py [--rows 1000000] [--queries 1000] [--no-postgres]
 
@@ -14,12 +16,14 @@ Data goes to /tmp/pinpoint-bench/search.db and the PostgreSQL schema ``bench_sea
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -28,7 +32,7 @@ from sqlalchemy import Engine, text
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
 from pinpoint.directory import geo, search_index
-from pinpoint.directory.service import find_practitioners_near
+from pinpoint.directory.service import find_practitioners_near, search_practitioners_json
 
 # City-centre ZIPs of large US metros, with rough weights (millions of people).
 METROS = {
@@ -101,13 +105,14 @@ def synthetic_rows(n: int, seed: int = 1) -> list[tuple[object, ...]]:
         d = geo.haversine_miles_many(c.latitude, c.longitude, pts[:, 0], pts[:, 1])
         near = np.flatnonzero(d <= 40)
         # nearer ZIPs are busier
-        pools.append((near, 1.0 / (1.0 + d[near] / 8.0)))
+        # (cumulative weights once: the same draws as ``weights=``, without re-summing)
+        pools.append((near, list(itertools.accumulate((1.0 / (1.0 + d[near] / 8.0)).tolist()))))
         weights.append(weight)
     metro_of = rng.choices(range(len(pools)), weights=weights, k=n)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i, m in enumerate(metro_of):
         near, w = pools[m]
-        z = int(rng.choices(near, weights=w, k=1)[0]) if len(near) > 1 else int(near[0])
+        z = int(rng.choices(near, cum_weights=w, k=1)[0]) if len(near) > 1 else int(near[0])
         zip5 = all_zips[z]
         rows.append(
             (
@@ -157,12 +162,12 @@ def fill(engine: Engine, rows: list[tuple[object, ...]]) -> None:
         raw = conn.connection.driver_connection
         assert raw is not None
         if engine.dialect.name == "postgresql":
-            with raw.cursor().copy(f"COPY practitioners ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            with raw.cursor().copy(f"COPY practitioners ({COLUMNS}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" * 23)
-            raw.executemany(f"INSERT INTO practitioners ({COLUMNS}) VALUES ({marks})", rows)  # type: ignore[attr-defined]
+            raw.executemany(f"INSERT INTO practitioners ({COLUMNS}) VALUES ({marks})", rows)
     if engine.dialect.name == "postgresql":
         search_index.refresh_points(engine)
         with engine.connect() as conn:
@@ -221,28 +226,32 @@ def main() -> None:
     upgrade(sqlite)
     fill(sqlite, rows)
     t = time.perf_counter()
-    index = search_index.current_index(sqlite)
-    index.group(0, None)
+    index = search_index.warm(sqlite)  # what a server worker does at startup
     print(f"  index built from SQLite in {time.perf_counter() - t:.1f} s ({len(index):,} rows)")
     c = geo.zip_centroid
     report(
-        "index.search only (no records built)",
-        timed(lambda z: index.search(*c(z), radius, (), None, 50, 0), zips),
+        "index.find only (total + page rows, no records built)",
+        timed(lambda z: index.find(*c(z), radius, (), None, 50, 0), zips),
         floor,
     )
     report(
-        "find_practitioners_near, SQLite (in-process index)",
+        "search_practitioners_json, SQLite (the API's answer bytes)",
+        timed(lambda z: search_practitioners_json(sqlite, z, radius), zips),
+        floor,
+    )
+    report(
+        "find_practitioners_near, SQLite (pydantic models)",
         timed(lambda z: find_practitioners_near(sqlite, z, radius), zips),
         floor,
     )
     report(
-        "  ... and serialised to JSON bytes",
+        "  ... and model_dump_json",
         timed(lambda z: find_practitioners_near(sqlite, z, radius).model_dump_json(), zips),
         floor,
     )
     report(
-        "find_practitioners_near, one profession",
-        timed(lambda z: find_practitioners_near(sqlite, z, radius, ["chiropractor"]), zips),
+        "search_practitioners_json, one profession",
+        timed(lambda z: search_practitioners_json(sqlite, z, radius, ["chiropractor"]), zips),
         floor,
     )
     if args.no_postgres:
@@ -263,58 +272,51 @@ def pg_search(
     fill(pg, rows)
     print("PostgreSQL")
     t = time.perf_counter()
-    search_index.current_index(pg).group(0, None)
+    search_index.warm(pg)
     print(f"  index built from PostgreSQL in {time.perf_counter() - t:.1f} s")
+    report(
+        "search_practitioners_json, PostgreSQL (in-process index)",
+        timed(lambda z: search_practitioners_json(pg, z, radius), zips),
+        floor,
+    )
     report(
         "find_practitioners_near, PostgreSQL (in-process index)",
         timed(lambda z: find_practitioners_near(pg, z, radius), zips),
         floor,
     )
     s = search_index.postgis_schema(pg)
+    point = f"{s}.geography({s}.st_setsrid({s}.st_makepoint(%(lon)s, %(lat)s), 4326))"
+    within = f"{s}.st_dwithin(geog, {point}, %(m)s, false)"
     bare_sql = (
-        f"SELECT npi FROM practitioner_points WHERE {s}.st_dwithin(geog, "
-        f"{s}.geography({s}.st_setsrid({s}.st_makepoint(%(lon)s, %(lat)s), 4326)), %(m)s, false) "
-        f"ORDER BY geog OPERATOR({s}.<->) "
-        f"{s}.geography({s}.st_setsrid({s}.st_makepoint(%(lon)s, %(lat)s), 4326)) LIMIT 50"
+        f"SELECT npi FROM practitioner_points WHERE {within} "
+        f"ORDER BY geog OPERATOR({s}.<->) {point} LIMIT 50"
     )
+    count_sql = f"SELECT COUNT(*) FROM practitioner_points WHERE {within}"
     metres = radius / geo.EARTH_RADIUS_MILES * 6371008.7714
     with pg.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
+        raw: Any = conn.connection.driver_connection
 
-        def bare(z: str) -> object:
-            p = geo.zip_centroid(z)
-            return raw.execute(  # type: ignore[attr-defined]
-                bare_sql, {"lat": p.latitude, "lon": p.longitude, "m": metres}, prepare=True
-            ).fetchall()
+        def bare(sql: str) -> Callable[[str], object]:
+            def run(z: str) -> object:
+                p = geo.zip_centroid(z)
+                params = {"lat": p.latitude, "lon": p.longitude, "m": metres}
+                return raw.execute(sql, params, prepare=True).fetchall()
 
-        pg_floor = timed(bare, zips)
-        p = geo.zip_centroid("60601")
-        plan = raw.execute(  # type: ignore[attr-defined]
-            "EXPLAIN (ANALYZE, COSTS OFF) " + search_index._nearest_sql(s or "postgis", True),
-            {
-                "lat": p.latitude,
-                "lon": p.longitude,
-                "profs": [
-                    "physical_therapist",
-                    "chiropractor",
-                    "athletic_trainer",
-                    "acupuncturist",
-                    "physician",
-                ],
-                "hi": metres,
-                "n": 50,
-            },
-        ).fetchall()
+            return run
+
+        pg_floor = timed(bare(bare_sql), zips)
+        pg_count = timed(bare(count_sql), zips)
     report("floor: bare PostGIS ORDER BY geog <-> point LIMIT 50", pg_floor)
     report(
         "find_practitioners_near(backend='postgis')",
         timed(lambda z: find_practitioners_near(pg, z, radius, backend="postgis"), zips),
         pg_floor,
     )
-    print("  plan of the page query in Chicago:")
-    for line in plan:
-        print("    " + line[0])
+    report("  (not used: exact ST_DWithin COUNT(*) for the total)", pg_count, pg_floor)
+    p = geo.zip_centroid("60601")
+    print("  plan of the PostGIS page statement in Chicago, as prepared and run:")
+    for line in search_index.postgis_plan(pg, p.latitude, p.longitude, radius):
+        print("    " + line)
     pg.dispose()
 
 

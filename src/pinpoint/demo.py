@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from pinpoint.care.demo import load_demo_clinic
 from pinpoint.config import Settings
 from pinpoint.directory.demo import load_demo_directory
 
@@ -18,4 +19,4 @@ def load_demo(engine: Engine, settings: Settings) -> None:
         loader(engine, settings)
 
 
-DEMO_LOADERS: list = [load_demo_directory]  # type: ignore[type-arg]
+DEMO_LOADERS: list = [load_demo_directory, load_demo_clinic]  # type: ignore[type-arg]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -267,3 +269,23 @@ def test_a_revoked_or_unknown_token_is_refused(engine: Engine) -> None:
     for bad in (token, "never issued", ""):
         with pytest.raises(Unauthorized):
             resolve_token(engine, bad, "api")
+
+
+def test_simultaneous_wrong_passwords_all_count_towards_the_lockout(engine: Engine) -> None:
+    factories.clinic(engine)
+    factories.user(engine)
+    barrier = threading.Barrier(4)
+
+    def guess() -> None:
+        barrier.wait()
+        with contextlib.suppress(Unauthorized):
+            authenticate(engine, "ana@example.org", "wrong password!")
+
+    threads = [threading.Thread(target=guess) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with engine.connect() as conn:
+        count = conn.scalar(select(User.failed_logins).where(User.email == "ana@example.org"))
+    assert count == 4

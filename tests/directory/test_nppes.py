@@ -350,7 +350,8 @@ def test_every_row_read_is_counted_once(engine: Engine, tmp_path: Path) -> None:
 
 def _active(engine: Engine) -> dict[str, bool]:
     with engine.connect() as conn:
-        return dict(conn.execute(select(Practitioner.npi, Practitioner.active)).tuples().all())
+        rows = conn.execute(select(Practitioner.npi, Practitioner.active)).all()
+    return {row.npi: row.active for row in rows}
 
 
 def test_a_row_without_a_relevant_taxonomy_takes_the_practitioner_out_of_search(
@@ -384,17 +385,21 @@ def test_reactivated_counts_only_practitioners_back_in_search(
         progress=False,
     )
     assert out.deactivated_reasons == {"npi_deactivated": 1, "taxonomy_not_relevant": 1}
-    assert not _active(engine)[npi(2)] and not _active(engine)[npi(13)]
+    assert not _active(engine)[npi(2)]
+    assert not _active(engine)[npi(13)]
     back = [
         monthly_rows()[1]
         | {"NPI Deactivation Date": "01/15/2026", "NPI Reactivation Date": "02/01/2026"},
         monthly_rows()[5],  # carries a reactivation date but never left search
         person(13, "2255A2300X"),
-        person(41, **{"NPI Deactivation Date": "01/01/2020", "NPI Reactivation Date": "02/01/2020"}),
+        person(
+            41, **{"NPI Deactivation Date": "01/01/2020", "NPI Reactivation Date": "02/01/2020"}
+        ),
     ]
     summary = import_nppes(engine, write_nppes(tmp_path / "w2.csv", back), progress=False)
     assert (summary.reactivated, summary.deactivated, summary.added) == (2, 0, 1)
-    assert _active(engine)[npi(2)] and _active(engine)[npi(13)]
+    assert _active(engine)[npi(2)]
+    assert _active(engine)[npi(13)]
 
 
 def test_a_later_row_for_the_same_npi_wins(engine: Engine, tmp_path: Path) -> None:
@@ -414,7 +419,9 @@ def test_a_later_row_for_the_same_npi_wins(engine: Engine, tmp_path: Path) -> No
         {"npi_deactivated": 1},
     )
     active = _active(engine)
-    assert active[npi(1)] and not active[npi(3)] and not active[npi(42)]
+    assert active[npi(1)]
+    assert not active[npi(3)]
+    assert not active[npi(42)]
 
 
 def test_rows_read_is_exact_whatever_the_batch_size(

@@ -38,7 +38,7 @@ def _zips_near(centre: geo.LatLon, miles: float, count: int, rng: random.Random)
 
 
 def _state_of(zip5: str) -> str:
-    return str(zipcodes.matching(zip5)[0]["state"])
+    return str(zipcodes.matching(zip5)[0]["state"])  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -263,8 +263,9 @@ def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
     creds = [f.credential(r["npi"], hours=80) for r in rows[::3]]
     f.add(engine, rows, creds)
     eligible = {
-        r["npi"] for r in rows[::3] if get_practitioner(engine, r["npi"], ON).eligibility.verdict
-        == "eligible"
+        r["npi"]
+        for r in rows[::3]
+        if get_practitioner(engine, r["npi"], ON).eligibility.verdict == "eligible"
     }
     assert eligible
     world = World(rows, eligible)
@@ -277,9 +278,12 @@ def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
                     engine, zip5, 25, profs, eligible_only, limit, offset, ON
                 )
                 _check(answer, expected, offset, limit)
-                assert search_practitioners_json(
-                    engine, zip5, 25, profs, eligible_only, limit, offset, ON
-                ) == answer.model_dump_json().encode()
+                assert (
+                    search_practitioners_json(
+                        engine, zip5, 25, profs, eligible_only, limit, offset, ON
+                    )
+                    == answer.model_dump_json().encode()
+                )
 
 
 def test_postgis_page_uses_the_knn_index_in_a_dense_city(engine: Engine) -> None:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,7 +197,7 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
         wanted = ""
     with transaction(engine) as session:
         user = session.scalar(select(User).where(User.email == wanted).with_for_update())
-        refusal = _check_login(user, password, now())
+        refusal = _check_login(session, user, password, now())
         actor = actor_for(user, client_ip) if user is not None else None
         record(
             session,
@@ -213,8 +213,15 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
     return actor
 
 
-def _check_login(user: User | None, password: str, moment: datetime) -> str | None:
-    """Why this login is refused (updating the user's counters), or None when it is not."""
+def _check_login(
+    session: Session, user: User | None, password: str, moment: datetime
+) -> str | None:
+    """Why this login is refused (updating the user's counters), or None when it is not.
+
+    A failure is counted with one ``UPDATE ... SET failed_logins = failed_logins + 1``, so
+    simultaneous wrong passwords all count even on SQLite, whose transactions begin only
+    at the first write (a read-then-write in Python would lose increments there).
+    """
     if user is None:
         verify_password(dummy_hash(), password)  # same work as for a real account
         return BAD_CREDENTIALS
@@ -224,7 +231,13 @@ def _check_login(user: User | None, password: str, moment: datetime) -> str | No
         user.locked_until = None
         user.failed_logins = 0
     if not verify_password(user.password_hash, password) or not user.active:
-        user.failed_logins = (user.failed_logins or 0) + 1
+        session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(failed_logins=User.failed_logins + 1)
+            .execution_options(synchronize_session=False)
+        )
+        session.refresh(user, ["failed_logins"])
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = moment + LOCKOUT
             return LOCKED

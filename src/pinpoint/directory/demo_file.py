@@ -25,6 +25,15 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pinpoint.directory.demo_file_vocab import (
+    FIRST_NAMES,
+    FOREIGN_PLACES,
+    ORGANIZATION_TAXONOMIES,
+    OTHER_INDIVIDUAL,
+    RELEVANT_TAXONOMIES,
+    STREETS,
+    SURNAMES,
+)
 from pinpoint.directory.nppes_columns import NPPES_COLUMNS
 
 U64 = npt.NDArray[np.uint64]
@@ -47,132 +56,6 @@ _NO_NAME = (0.015, 0.016)
 _MULTI_SHARE = 0.20
 _ZIP4_SHARE = 0.60
 
-# (taxonomy, weight, credential) for relevant individuals.
-_RELEVANT = (
-    ("225100000X", 30, "PT, DPT"),
-    ("2251X0800X", 8, "DPT, OCS"),
-    ("2251S0007X", 4, "PT, SCS"),
-    ("2251G0304X", 3, "PT"),
-    ("111N00000X", 22, "DC"),
-    ("111NR0400X", 3, "DC"),
-    ("111NS0005X", 3, "DC, CCSP"),
-    ("2255A2300X", 8, "ATC"),
-    ("171100000X", 7, "LAC"),
-    ("208100000X", 4, "MD"),
-    ("2081P2900X", 2, "MD"),
-    ("208VP0014X", 2, "MD"),
-    ("204D00000X", 2, "DO"),
-    ("207XS0117X", 2, "MD"),
-)
-_OTHER_INDIVIDUAL = (
-    ("207Q00000X", "MD"),
-    ("363LF0000X", "FNP"),
-    ("1223G0001X", "DDS"),
-    ("390200000X", ""),
-    ("225X00000X", "OTR/L"),
-    ("225200000X", "PTA"),
-    ("163W00000X", "RN"),
-    ("183500000X", "PHARMD"),
-    ("152W00000X", "OD"),
-    ("225700000X", "LMT"),
-    ("2084P0800X", "MD"),
-    ("367500000X", "CRNA"),
-)
-_ORGANIZATION = ("261QP2000X", "225100000X", "332B00000X", "282N00000X", "261QM1300X")
-_SURNAMES = [
-    "SMITH",
-    "JOHNSON",
-    "WILLIAMS",
-    "BROWN",
-    "JONES",
-    "GARCIA",
-    "MILLER",
-    "DAVIS",
-    "RODRIGUEZ",
-    "MARTINEZ",
-    "HERNANDEZ",
-    "LOPEZ",
-    "GONZALEZ",
-    "WILSON",
-    "ANDERSON",
-    "THOMAS",
-    "TAYLOR",
-    "MOORE",
-    "JACKSON",
-    "MARTIN",
-    "LEE",
-    "PEREZ",
-    "THOMPSON",
-    "WHITE",
-    "HARRIS",
-    "SANCHEZ",
-    "CLARK",
-    "RAMIREZ",
-    "LEWIS",
-    "ROBINSON",
-    "WALKER",
-    "YOUNG",
-    "ALLEN",
-    "KING",
-    "WRIGHT",
-    "SCOTT",
-    "TORRES",
-    "NGUYEN",
-    "HILL",
-    "FLORES",
-    "GREEN",
-    "ADAMS",
-    "NELSON",
-    "BAKER",
-    "HALL",
-    "RIVERA",
-    "CAMPBELL",
-    "MITCHELL",
-    "CARTER",
-]
-_FIRST_NAMES = [
-    "JAMES",
-    "MARY",
-    "ROBERT",
-    "PATRICIA",
-    "JOHN",
-    "JENNIFER",
-    "MICHAEL",
-    "LINDA",
-    "DAVID",
-    "ELIZABETH",
-    "WILLIAM",
-    "BARBARA",
-    "RICHARD",
-    "SUSAN",
-    "JOSEPH",
-    "JESSICA",
-    "THOMAS",
-    "SARAH",
-    "CHARLES",
-    "KAREN",
-    "PRIYA",
-    "WEI",
-    "AISHA",
-    "CARLOS",
-    "MAYA",
-    "OMAR",
-]
-_STREETS = [
-    "MAIN",
-    "OAK",
-    "PINE",
-    "MAPLE",
-    "CEDAR",
-    "ELM",
-    "WASHINGTON",
-    "LAKE",
-    "HILL",
-    "PARK",
-    "SPRING",
-    "RIDGE",
-]
-_FOREIGN_PLACES = (("CA", "TORONTO", "ONTARIO", "M5V2T6"), ("DE", "BERLIN", "BERLIN", "10115"))
 _EPOCH = date(1970, 1, 1)
 _FIRST_ENUMERATION = (date(2005, 5, 23) - _EPOCH).days
 _LAST_UPDATE = (date(2025, 12, 31) - _EPOCH).days
@@ -189,7 +72,7 @@ class DemoFileManifest:
     added: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     no_geocode: int = 0
-    reactivated: int = 0
+    reactivated: int = 0  # kept rows carrying a reactivation date (all stay in search)
     deactivation_notices: int = 0
     zip4: int = 0
     updated: int = 0
@@ -376,7 +259,7 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     mrow = np.where(_unit(seed, idx, 5) < 0.7, zrow, _zip_rows(seed, idx, 20))
     for prefix, rows, is_practice in (("Mailing", mrow, False), ("Practice Location", zrow, True)):
         col = f"Provider Business {prefix} Address"
-        street = _lookup(_STREETS, _pick(seed, idx, 30 + is_practice, len(_STREETS)))
+        street = _lookup(STREETS, _pick(seed, idx, 30 + is_practice, len(STREETS)))
         number = pl.Series(_pick(seed, idx, 32 + is_practice, 9000) + 100).cast(pl.String)
         line1 = number + " DEMO " + street + " ST"
         zips = _lookup(table.zips, rows)
@@ -385,9 +268,9 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
         city, state = _lookup(table.cities, rows), _lookup(table.states, rows)
         country = _blank(n) + "US"
         if is_practice:
-            place = _pick(seed, idx, 36, len(_FOREIGN_PLACES))
+            place = _pick(seed, idx, 36, len(FOREIGN_PLACES))
             fc, fcity, fstate, fzip = (
-                _lookup(tuple(p[k] for p in _FOREIGN_PLACES), place) for k in range(4)
+                _lookup(tuple(p[k] for p in FOREIGN_PLACES), place) for k in range(4)
             )
             country, city = _where(foreign, fc, country), _where(foreign, fcity, city)
             state, postal = _where(foreign, fstate, state), _where(foreign, fzip, postal)
@@ -414,8 +297,8 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     react_days = np.minimum(update_days + 30, _LAST_UPDATE)
     cols["NPI Reactivation Date"] = _where(reactivated, _dates(react_days + 1), _blank(n))
 
-    surname = "DEMO-" + _lookup(_SURNAMES, _pick(seed, idx, 50, len(_SURNAMES)))
-    first = _lookup(_FIRST_NAMES, _pick(seed, idx, 51, len(_FIRST_NAMES)))
+    surname = "DEMO-" + _lookup(SURNAMES, _pick(seed, idx, 50, len(SURNAMES)))
+    first = _lookup(FIRST_NAMES, _pick(seed, idx, 51, len(FIRST_NAMES)))
     middle = _lookup(tuple("ABCDEFGHJKLMNPRSTW") + ("",) * 10, _pick(seed, idx, 52, 28))
     person = ~org
     cols["Provider Last Name (Legal Name)"] = _where(person & ~no_name, surname, _blank(n))
@@ -440,26 +323,26 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     certified = _unit(seed, idx, 56) < 0.5
     cols["Certification Date"] = _where(certified, cols["Last Update Date"], _blank(n))
 
-    weights = np.array([w for _, w, _ in _RELEVANT], dtype=np.float64)
+    weights = np.array([w for _, w, _ in RELEVANT_TAXONOMIES], dtype=np.float64)
     rel_pick = np.searchsorted(
         np.cumsum(weights) / weights.sum(), _unit(seed, idx, 60), side="right"
     )
-    rel_pick = np.minimum(rel_pick, len(_RELEVANT) - 1)
-    other_pick = _pick(seed, idx, 61, len(_OTHER_INDIVIDUAL))
-    rel_codes = _lookup(tuple(c for c, _, _ in _RELEVANT), rel_pick)
+    rel_pick = np.minimum(rel_pick, len(RELEVANT_TAXONOMIES) - 1)
+    other_pick = _pick(seed, idx, 61, len(OTHER_INDIVIDUAL))
+    rel_codes = _lookup(tuple(c for c, _, _ in RELEVANT_TAXONOMIES), rel_pick)
     main_code = _where(
         rel,
         rel_codes,
         _where(
             org,
-            _lookup(_ORGANIZATION, _pick(seed, idx, 62, len(_ORGANIZATION))),
-            _lookup(tuple(c for c, _ in _OTHER_INDIVIDUAL), other_pick),
+            _lookup(ORGANIZATION_TAXONOMIES, _pick(seed, idx, 62, len(ORGANIZATION_TAXONOMIES))),
+            _lookup(tuple(c for c, _ in OTHER_INDIVIDUAL), other_pick),
         ),
     )
     credential = _where(
         rel,
-        _lookup(tuple(c for _, _, c in _RELEVANT), rel_pick),
-        _lookup(tuple(c for _, c in _OTHER_INDIVIDUAL), other_pick),
+        _lookup(tuple(c for _, _, c in RELEVANT_TAXONOMIES), rel_pick),
+        _lookup(tuple(c for _, c in OTHER_INDIVIDUAL), other_pick),
     )
     cols["Provider Credential Text"] = _where(person, credential, _blank(n))
     # Several taxonomies: pattern A puts an unrelated code, not primary, in slot 1 and the

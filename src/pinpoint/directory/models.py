@@ -43,7 +43,9 @@ class Practitioner(Base):
         back_populates="practitioner", cascade="all, delete-orphan", order_by="License.id"
     )
     credentials: Mapped[list[TrainingCredential]] = relationship(
-        back_populates="practitioner", cascade="all, delete-orphan", order_by="TrainingCredential.id"
+        back_populates="practitioner",
+        cascade="all, delete-orphan",
+        order_by="TrainingCredential.id",
     )
 
     __table_args__ = (Index("ix_practitioners_active_geo", "active", "latitude", "longitude"),)
@@ -55,7 +57,9 @@ class License(Base):
     __tablename__ = "practitioner_licenses"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    npi: Mapped[str] = mapped_column(ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True)
+    npi: Mapped[str] = mapped_column(
+        ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True
+    )
     taxonomy: Mapped[str] = mapped_column(String(10))
     number: Mapped[str] = mapped_column(String(30))
     state: Mapped[str | None] = mapped_column(String(2))
@@ -70,7 +74,9 @@ class TrainingCredential(Base):
     __tablename__ = "training_credentials"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    npi: Mapped[str] = mapped_column(ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True)
+    npi: Mapped[str] = mapped_column(
+        ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True
+    )
     provider: Mapped[str] = mapped_column(String(200))
     course: Mapped[str] = mapped_column(String(200))
     hours: Mapped[float] = mapped_column(Float)

@@ -4,19 +4,28 @@ The index holds every active, geocoded practitioner in NPI order (so "ties by NP
 "ties by row number"). Practitioners are geocoded by ZIP centroid, so many share a point:
 each *group* (one profession, optionally only those eligible on a date) collapses its rows
 into *sites* (distinct points, rows kept in NPI order) and puts the sites in a scipy
-cKDTree over 3-D unit vectors. A query asks the tree for the k nearest sites within the
-radius (``distance_upper_bound``), growing k until the sites hold enough rows, takes at
-most ``offset + limit`` rows from each site, and ranks that small candidate set by the one
-canonical distance (:func:`geo.haversine_miles_many`) and NPI. ``total`` comes from a
-radius count on the tree, never from fetching every match.
+cKDTree over 3-D unit vectors. A query takes the sites within the radius from the tree
+(at most the ~42,000 ZIP centroids, a few hundred in a city), measures them by the one
+canonical distance (:func:`geo.haversine_miles_radians`, with each site's radians and
+cosine kept), sums their row counts for ``total`` and ranks sites, not practitioners: when
+the nearest site alone fills the page its first rows are the page; otherwise the sites up
+to the one where ``offset + limit`` rows are reached give at most that many rows each, and
+that small candidate set is ranked by (distance, NPI). Practitioners in the radius are
+never fetched or sorted. (Beyond ``_RANK_ALL_SITES`` sites, k-nearest tree queries pick
+the page's sites instead.)
 
-The index is built from the database on first use and rebuilt when the directory changes:
-a cheap fingerprint (row counts, last import run) is checked at most every
-``CHECK_INTERVAL_S`` seconds, and importers call :func:`invalidate` to rebuild at once.
+For the API, each row's SearchHit fields are kept as JSON (one buffer written by polars)
+and each verdict's JSON per date, so a page's answer is assembled from bytes.
+
+The index is built from the database on first use (servers build it at startup) and
+replaced when the directory changes: a cheap fingerprint (row counts, last import run) is
+compared by a background thread at most every ``CHECK_INTERVAL_S`` seconds, so a search
+never waits on the database; importers call :func:`invalidate` to rebuild at once.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import threading
@@ -30,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import orjson
+import polars as pl
 from scipy.spatial import cKDTree
 from sqlalchemy import Engine, text
 
@@ -99,26 +109,57 @@ class Verdicts:
     answers: list[Eligibility]
     eligible: npt.NDArray[np.bool_]
     public: dict[int, object] = field(default_factory=dict)  # shapes built by the service
-    json: dict[int, bytes] = field(default_factory=dict)  # each answer as JSON, built on demand
+    _tails: list[bytes] | None = None
 
-    def answer_json(self, combo: int) -> bytes:
-        """``{"verdict": ..., "reasons": [...]}`` of one combination, serialised once."""
-        found = self.json.get(combo)
+    def tails(self) -> list[bytes]:
+        """``,"eligibility": {...}},`` per combination: the end of a hit's JSON, built once."""
+        found = self._tails
         if found is None:
-            answer = self.answers[combo]
-            found = orjson.dumps({"verdict": answer.verdict.value, "reasons": answer.reasons})
-            self.json[combo] = found
+            found = self._tails = [
+                b',"eligibility":%b},'
+                % orjson.dumps({"verdict": a.verdict.value, "reasons": a.reasons})
+                for a in self.answers
+            ]
         return found
 
 
 # Above this many sites in the radius, the page comes from k-nearest queries on the tree
 # rather than from ranking every site in the radius (the count still visits them).
 _RANK_ALL_SITES = 4096
-# Cached JSON fragments of rows (about 200 bytes each): start again beyond this many.
-_MAX_FRAGMENTS = 200_000
+_EMPTY_AS_NULL = ("city", "state", "zip")
 
 _NO_ROWS: IntArray = np.zeros(0, dtype=np.int64)
 _NO_MILES: FloatArray = np.zeros(0, dtype=np.float64)
+
+
+def _hit_objects(index: DirectoryIndex) -> tuple[bytes, IntArray, IntArray]:
+    """See :meth:`DirectoryIndex.hit_objects`: (buffer, start of row i, end before its "}")."""
+
+    def text(values: npt.NDArray[np.bytes_]) -> pl.Series:
+        return pl.Series(values, dtype=pl.Binary).cast(pl.String)
+
+    professions = np.array([p.value for p in PROFESSIONS], dtype=object)
+    frame = pl.DataFrame(
+        {
+            "npi": text(index.npi),
+            "name": text(index.name),
+            # (rows of no known profession never reach a page: any label will do)
+            "profession": pl.Series(professions[np.maximum(index.profession, 0)], dtype=pl.String),
+            "taxonomy": text(index.taxonomy),
+            "city": text(index.city),
+            "state": text(index.state),
+            "zip": text(index.zip5),
+        }
+    ).with_columns(
+        pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in _EMPTY_AS_NULL
+    )
+    out = io.BytesIO()
+    frame.write_ndjson(out)
+    buffer = out.getvalue()
+    # JSON escapes every newline inside strings, so each one ends a row.
+    newlines = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == ord("\n"))
+    starts = np.concatenate(([0], newlines[:-1] + 1)).astype(np.int64)
+    return buffer, starts, (newlines - 1).astype(np.int64)
 
 
 @dataclass
@@ -282,8 +323,7 @@ class DirectoryIndex:
     _groups: dict[tuple[int, date | None], _Group] = field(default_factory=dict)
     _verdicts: dict[date, Verdicts] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    # Each row's search hit as JSON up to the distance (it never changes), built on demand.
-    _fragments: dict[int, bytes] = field(default_factory=dict)
+    _hit_objects: tuple[bytes, IntArray, IntArray] | None = None
 
     def __len__(self) -> int:
         return len(self.npi)
@@ -332,36 +372,70 @@ class DirectoryIndex:
                 self._groups[key] = found
         return found
 
-    def fragment(self, row: int) -> bytes:
-        """``{"npi": ..., ..., "zip": ..., "distance_miles":`` of one row (SearchHit order)."""
-        found = self._fragments.get(row)
+    def hit_objects(self) -> tuple[bytes, IntArray, IntArray]:
+        """Every row's SearchHit fields before the distance as JSON, built once per index.
+
+        One buffer of JSON objects (``{"npi": ..., ..., "zip": ...}``, SearchHit's field
+        order) written by polars in one vectorised pass, and each row's start and end: a
+        page slices its rows out instead of serialising them.
+        """
+        found = self._hit_objects
         if found is None:
-            if len(self._fragments) >= _MAX_FRAGMENTS:
-                self._fragments.clear()
-            found = orjson.dumps(
-                {
-                    "npi": self.npi[row].decode(),
-                    "name": self.name[row].decode(),
-                    "profession": PROFESSIONS[int(self.profession[row])].value,
-                    "taxonomy": self.taxonomy[row].decode(),
-                    "city": self.city[row].decode() or None,
-                    "state": self.state[row].decode() or None,
-                    "zip": self.zip5[row].decode() or None,
-                }
-            )[:-1] + b',"distance_miles":'
-            self._fragments[row] = found
+            with self._lock:
+                found = self._hit_objects
+                if found is None:
+                    found = self._hit_objects = _hit_objects(self)
         return found
+
+    def hit_fields(self, rows: IntArray) -> list[dict[str, object]]:
+        """Each row's SearchHit fields before the distance, gathered column by column."""
+        professions = PROFESSIONS
+        return [
+            {
+                "npi": npi.decode(),
+                "name": name.decode(),
+                "profession": professions[profession],
+                "taxonomy": taxonomy.decode(),
+                "city": city.decode() or None,
+                "state": state.decode() or None,
+                "zip": zip5.decode() or None,
+            }
+            for npi, name, profession, taxonomy, city, state, zip5 in zip(
+                self.npi[rows].tolist(),
+                self.name[rows].tolist(),
+                self.profession[rows].tolist(),
+                self.taxonomy[rows].tolist(),
+                self.city[rows].tolist(),
+                self.state[rows].tolist(),
+                self.zip5[rows].tolist(),
+                strict=True,
+            )
+        ]
 
     def hits_json(self, rows: IntArray, miles: FloatArray, on: date) -> bytes:
         """The JSON array of SearchHit objects for a page: the same bytes pydantic writes."""
+        if len(rows) == 0:
+            return b"[]"
+        buffer, starts, ends = self.hit_objects()
         verdicts = self.verdicts(on)
-        combos = verdicts.combo[rows].tolist()
-        fragment, answer = self.fragment, verdicts.answer_json
-        parts = [
-            b"%b%r,\"eligibility\":%b}" % (fragment(r), round(m, 2), answer(c))
-            for r, m, c in zip(rows.tolist(), miles.tolist(), combos, strict=True)
-        ]
-        return b"[" + b",".join(parts) + b"]"
+        tails = verdicts.tails()
+        distances: dict[float, bytes] = {}
+        parts: list[bytes] = []
+        append = parts.append
+        for start, end, distance, combo in zip(
+            starts[rows].tolist(),
+            ends[rows].tolist(),
+            miles.tolist(),
+            verdicts.combo[rows].tolist(),
+            strict=True,
+        ):
+            append(buffer[start:end])
+            text = distances.get(distance)
+            if text is None:
+                text = distances[distance] = b',"distance_miles":%r' % round(distance, 2)
+            append(text)
+            append(tails[combo])
+        return b"[" + b"".join(parts)[:-1] + b"]"  # drop the comma after the last hit
 
     def find(
         self,
@@ -528,7 +602,8 @@ def _fingerprint(engine: Engine) -> tuple[object, ...]:
 def _warmed(index: DirectoryIndex) -> DirectoryIndex:
     """Build what a default search needs (every profession, today's verdicts) up front."""
     index.group(-1, None)
-    index.verdicts(date.today())
+    index.verdicts(date.today()).tails()
+    index.hit_objects()
     return index
 
 
@@ -570,7 +645,7 @@ def _refresh(engine: Engine, key: str, entry: _Entry) -> None:
             with _BUILD_LOCK:
                 if _INDEXES.get(key) is entry:  # not invalidated meanwhile
                     _INDEXES[key] = fresh
-    except Exception:  # noqa: BLE001 - keep answering from the index we have; retry later
+    except Exception:
         log.warning("search index freshness check failed", exc_info=True)
     finally:
         entry.checked_at = time.monotonic()
@@ -686,12 +761,11 @@ def _page_sql(s: str, every_profession: bool) -> str:
     """The KNN page plus everyone at its farthest point, with the index query columns."""
     edge_filter = "" if every_profession else " AND e.profession = ANY(%(profs)s)"
     return (
-        f"WITH knn AS MATERIALIZED ({_nearest_sql(s, every_profession)}), "
+        f"WITH knn AS MATERIALIZED ({_nearest_sql(s, every_profession)}), "  # noqa: S608
         "page AS (SELECT npi FROM knn UNION ("
         "SELECT e.npi FROM practitioner_points e WHERE (e.latitude, e.longitude) = "
         "(SELECT latitude, longitude FROM knn OFFSET %(n)s - 1 LIMIT 1)"
-        f"{edge_filter} ORDER BY e.npi LIMIT %(n)s))"
-        + _COLUMNS_SQL.format(source="page")
+        f"{edge_filter} ORDER BY e.npi LIMIT %(n)s))" + _COLUMNS_SQL.format(source="page")
     )
 
 

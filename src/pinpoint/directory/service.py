@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 from pinpoint.db.engine import transaction
 from pinpoint.directory import geo, search_index
 from pinpoint.directory.models import Practitioner
-from pinpoint.directory.search_index import FloatArray, IntArray
 from pinpoint.directory.schemas import (
     EligibilityPublic,
     LicensePublic,
@@ -26,6 +25,7 @@ from pinpoint.directory.schemas import (
     TrainingPublic,
     construct_trusted,
 )
+from pinpoint.directory.search_index import FloatArray, IntArray
 from pinpoint.errors import InvalidInput, NotFound
 from pinpoint.law.eligibility import Eligibility, PractitionerFacts
 from pinpoint.law.schemas import LawStatus
@@ -227,27 +227,13 @@ def _hits_from_index(
     index: search_index.DirectoryIndex, rows: IntArray, miles: FloatArray, on: date
 ) -> list[SearchHit]:
     verdicts = index.verdicts(on)
-    professions = search_index.PROFESSIONS
-    combos = verdicts.combo[rows].tolist()
-    hits = []
-    for row, distance, combo in zip(rows.tolist(), miles.tolist(), combos, strict=True):
-        hits.append(
-            construct_trusted(
-                SearchHit,
-                {
-                    "npi": index.npi[row].decode(),
-                    "name": index.name[row].decode(),
-                    "profession": professions[int(index.profession[row])],
-                    "taxonomy": index.taxonomy[row].decode(),
-                    "city": index.city[row].decode() or None,
-                    "state": index.state[row].decode() or None,
-                    "zip": index.zip5[row].decode() or None,
-                    "distance_miles": round(distance, 2),
-                    "eligibility": _cached_public(verdicts, combo),
-                },
-            )
-        )
-    return hits
+    hits = index.hit_fields(rows)  # fresh dicts: completed in place
+    for fields, distance, combo in zip(
+        hits, miles.tolist(), verdicts.combo[rows].tolist(), strict=True
+    ):
+        fields["distance_miles"] = round(distance, 2)
+        fields["eligibility"] = _cached_public(verdicts, combo)
+    return [construct_trusted(SearchHit, fields) for fields in hits]
 
 
 def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPublic:

@@ -33,7 +33,7 @@ def warm_search_index(app: FastAPI) -> None:
             engine = make_engine(state.settings.resolved_database_url())
             state.engine = engine
         search_index.warm(engine)
-    except Exception as exc:  # noqa: BLE001 - a cold index is slower, never wrong
+    except Exception as exc:
         log.warning("search index not built at startup: %s", exc)
         return
 

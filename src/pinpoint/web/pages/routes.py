@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from pinpoint.web.pages import accounts, context, directory
+from pinpoint.web.pages import accounts, clinic, context, directory
 from pinpoint.web.pages.learn import LearnPage
 from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
 router.include_router(accounts.router)
+router.include_router(clinic.router)
 
 OnQuery = Annotated[str | None, Query(description="Date YYYY-MM-DD; default today.")]
 ProfessionQuery = Annotated[
