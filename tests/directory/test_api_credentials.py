@@ -60,9 +60,7 @@ def test_credentials_need_an_operator_and_valid_input(engine: Engine, client: Te
     ops = {"Authorization": f"Bearer {token(engine, 'ops@example.org')}"}
     bad = client.post("/api/v1/credentials", json={**body, "npi": "1234567890"}, headers=ops)
     assert bad.status_code == 422
-    unknown = client.post(
-        "/api/v1/credentials", json={**body, "npi": npi_from(99)}, headers=ops
-    )
+    unknown = client.post("/api/v1/credentials", json={**body, "npi": npi_from(99)}, headers=ops)
     assert unknown.status_code == 422
     assert unknown.json()["error"]["field"] == "npi"
     assert client.post("/api/v1/credentials", json=body, headers=ops).status_code == 201

@@ -40,6 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 import polars as pl
+from psycopg import sql as pgsql
 from scipy.spatial import cKDTree
 from sqlalchemy import Engine, text
 
@@ -808,6 +809,16 @@ def _postgis_params(
     }
 
 
+# Parameters of the page statement in the order PREPARE numbers them, with their types.
+_PLAN_PARAMS = (
+    ("lat", "float8"),
+    ("lon", "float8"),
+    ("profs", "text[]"),
+    ("hi", "float8"),
+    ("n", "int8"),
+)
+
+
 def postgis_plan(
     engine: Engine,
     lat: float,
@@ -816,15 +827,39 @@ def postgis_plan(
     professions: Sequence[Profession] = (),
     n: int = 50,
 ) -> list[str]:
-    """``EXPLAIN ANALYZE`` of the page statement as :func:`postgis_search` runs it."""
+    """``EXPLAIN ANALYZE EXECUTE`` of the page statement, planned as :func:`postgis_search` runs it.
+
+    The statement is prepared under the same ``force_generic_plan`` setting, so this is the
+    plan every search gets, whatever the point (an ``EXPLAIN`` with values would show the
+    plan for those literal values instead).
+    """
     s = postgis_schema(engine)
     if s is None:
         raise RuntimeError("PostGIS search needs PostgreSQL with migration 0003 applied")
     params = _postgis_params(lat, lon, radius_miles, professions, n)
-    sql = "EXPLAIN (ANALYZE, COSTS OFF) " + _page_sql(s, every_profession=not professions)
+    sql = _page_sql(s, every_profession=not professions)
+    for i, (name, _) in enumerate(_PLAN_PARAMS, start=1):
+        sql = sql.replace(f"%({name})s", f"${i}")
+    types = ", ".join(t for _, t in _PLAN_PARAMS)
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
-        return [str(r[0]) for r in _execute_generic(raw, sql, params)]
+        assert raw is not None
+        raw.execute(_GENERIC_PLAN)
+        raw.execute(f"PREPARE pinpoint_page_plan ({types}) AS {sql}")
+        try:
+            rows = raw.execute(
+                pgsql.SQL("EXPLAIN (ANALYZE, COSTS OFF) EXECUTE pinpoint_page_plan ({})").format(
+                    pgsql.SQL(", ").join(
+                        pgsql.SQL("{}::{}").format(pgsql.Literal(params[name]), pgsql.SQL(t))
+                        for name, t in _PLAN_PARAMS
+                    )
+                )
+            ).fetchall()
+        except Exception:
+            conn.invalidate()  # the prepared name stays on this session: never reuse it
+            raise
+        raw.execute("DEALLOCATE pinpoint_page_plan")
+    return [str(r[0]) for r in rows]
 
 
 def _canonical(
