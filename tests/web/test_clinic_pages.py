@@ -18,6 +18,7 @@ from sqlalchemy import Engine, func, select
 from pinpoint.accounts.roles import Role
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
 from pinpoint.care import service
+from pinpoint.care.codes import Muscle
 from pinpoint.care.models import NeedlingSession
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
@@ -54,9 +55,7 @@ def staffed_clinic(
 def login(client: TestClient, email: str = "clin-a@example.org") -> str:
     """Log in through the form; the session's CSRF token for later posts."""
     token = _csrf(client.get("/login").text)
-    answer = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
+    answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert answer.status_code == 303, answer.text
     assert answer.headers["location"] == "/clinic"
     return _csrf(client.get("/clinic", follow_redirects=True).text)
@@ -105,7 +104,12 @@ def session_form(npi: str, muscles: list[str], **extra: Any) -> dict[str, Any]:
         "notes": "Tolerated well.",
     }
     for i, muscle in enumerate(muscles):
-        data |= {f"muscle_{i}": muscle, f"side_{i}": "left", f"needles_{i}": "2", f"twitch_{i}": "on"}
+        data |= {
+            f"muscle_{i}": muscle,
+            f"side_{i}": "left",
+            f"needles_{i}": "2",
+            f"twitch_{i}": "on",
+        }
     return data | extra
 
 
@@ -276,7 +280,9 @@ def test_a_clinician_documents_a_session_of_three_muscles_and_sees_cpt_20561(
     assert "Diabetes" in form.text
     assert f'value="{npi}"' in form.text  # the clinician's own NPI, preselected
     muscles = ["upper_trapezius", "levator_scapulae", "infraspinatus"]
-    saved = post(client, f"/clinic/episodes/{episode_id}/sessions", csrf, **session_form(npi, muscles))
+    saved = post(
+        client, f"/clinic/episodes/{episode_id}/sessions", csrf, **session_form(npi, muscles)
+    )
     assert saved.status_code == 303, saved.text
     assert saved.headers["location"] == f"/clinic/patients/{patient_id}#episode-{episode_id}"
     chart = client.get(f"/clinic/patients/{patient_id}").text
@@ -404,4 +410,4 @@ def test_the_session_form_context_offers_the_clinics_needlers(engine: Engine) ->
 def test_every_muscle_is_in_exactly_one_group_of_the_picker() -> None:
     grouped = [m for _label, muscles in clinic_context.MUSCLE_GROUPS for m in muscles]
     assert sorted(grouped) == sorted(set(grouped))
-    assert set(grouped) == set(clinic_context.Muscle)
+    assert set(grouped) == set(Muscle)

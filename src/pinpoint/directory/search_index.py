@@ -25,6 +25,7 @@ never waits on the database; importers call :func:`invalidate` to rebuild at onc
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import math
@@ -40,9 +41,10 @@ import numpy as np
 import numpy.typing as npt
 import orjson
 import polars as pl
+import psycopg
 from psycopg import sql as pgsql
 from scipy.spatial import cKDTree
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from pinpoint.directory import geo
 from pinpoint.errors import InvalidInput
@@ -759,13 +761,17 @@ def _nearest_sql(s: str, every_profession: bool = False) -> str:
 
 
 def _page_sql(s: str, every_profession: bool) -> str:
-    """The KNN page plus everyone at its farthest point, with the index query columns."""
+    """The KNN page, its farthest point's rows in NPI order instead of the scan's, and the
+    index query columns of those rows."""
     edge_filter = "" if every_profession else " AND e.profession = ANY(%(profs)s)"
     return (
         f"WITH knn AS MATERIALIZED ({_nearest_sql(s, every_profession)}), "  # noqa: S608
-        "page AS (SELECT npi FROM knn UNION ("
-        "SELECT e.npi FROM practitioner_points e WHERE (e.latitude, e.longitude) = "
-        "(SELECT latitude, longitude FROM knn OFFSET %(n)s - 1 LIMIT 1)"
+        "edge AS (SELECT latitude, longitude FROM knn OFFSET %(n)s - 1 LIMIT 1), "
+        "page AS (SELECT npi FROM knn WHERE NOT EXISTS (SELECT FROM edge "
+        "WHERE edge.latitude = knn.latitude AND edge.longitude = knn.longitude) "
+        "UNION ALL (SELECT e.npi FROM practitioner_points e "
+        "WHERE e.latitude = (SELECT latitude FROM edge) "
+        "AND e.longitude = (SELECT longitude FROM edge)"
         f"{edge_filter} ORDER BY e.npi LIMIT %(n)s))" + _COLUMNS_SQL.format(source="page")
     )
 
@@ -784,13 +790,70 @@ def _within_rows_sql(s: str) -> str:
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
-def _execute_generic(raw: Any, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
-    """Run a prepared statement with its generic plan, in the one round trip (pipeline)."""
-    with raw.pipeline():
-        raw.execute(_GENERIC_PLAN)
-        cursor = raw.execute(sql, params, prepare=True)
-    rows: list[tuple[Any, ...]] = cursor.fetchall()
-    return rows
+@dataclass
+class _Sessions:
+    """PostgreSQL sessions of one engine for the PostGIS path: one per thread."""
+
+    local: threading.local = field(default_factory=threading.local)
+    opened: list[Any] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def close(self) -> None:
+        with self.lock:
+            opened, self.opened = self.opened, []
+        for conn in opened:
+            conn.close()
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Engine, _Sessions] = weakref.WeakKeyDictionary()
+
+
+def _session(engine: Engine) -> tuple[_Sessions, Any]:
+    """This thread's own session for PostGIS searches: autocommit, generic plans.
+
+    A search is then one round trip. Through the engine's pool it would be four (pre-ping,
+    begin, the statement, rollback on return), and the generic-plan setting would have to be
+    set in each transaction, since a pooled session is shared with other code. The
+    sessions close with ``engine.dispose()`` or when the engine is collected.
+    """
+    sessions = _SESSIONS.get(engine)
+    if sessions is None:
+        with _BUILD_LOCK:
+            sessions = _SESSIONS.get(engine)
+            if sessions is None:
+                sessions = _SESSIONS[engine] = _Sessions()
+                event.listen(engine, "engine_disposed", lambda _engine: sessions.close())
+                weakref.finalize(engine, sessions.close)
+    conn = getattr(sessions.local, "conn", None)
+    if conn is None or conn.closed:
+        cargs, cparams = engine.dialect.create_connect_args(engine.url)
+        conn = engine.dialect.connect(*cargs, **cparams)
+        try:
+            conn.autocommit = True
+            conn.execute("SET plan_cache_mode = force_generic_plan")
+        except Exception:
+            conn.close()
+            raise
+        sessions.local.conn = conn
+        with sessions.lock:
+            sessions.opened.append(conn)
+    return sessions, conn
+
+
+def _execute_generic(engine: Engine, sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
+    """Run a prepared statement with its generic plan (a broken session is replaced once)."""
+    for attempt in (1, 2):
+        sessions, conn = _session(engine)
+        try:
+            rows: list[tuple[Any, ...]] = conn.execute(sql, params, prepare=True).fetchall()
+        except psycopg.OperationalError:
+            conn.close()
+            sessions.local.conn = None
+            if attempt == 2:
+                raise
+        else:
+            return rows
+    raise AssertionError("unreachable")
 
 
 def _metres(radius_miles: float, slack: float) -> float:
@@ -893,13 +956,10 @@ def postgis_search(
     if s is None:
         raise RuntimeError("PostGIS search needs PostgreSQL with migration 0003 applied")
     params = _postgis_params(lat, lon, radius_miles, professions, offset + limit)
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        if eligible_on is not None:
-            rows = _execute_generic(raw, _within_rows_sql(s), params)
-            return _postgis_eligible(rows, lat, lon, radius_miles, eligible_on, limit, offset)
-        details = _execute_generic(raw, _page_sql(s, every_profession=not professions), params)
+    if eligible_on is not None:
+        rows = _execute_generic(engine, _within_rows_sql(s), params)
+        return _postgis_eligible(rows, lat, lon, radius_miles, eligible_on, limit, offset)
+    details = _execute_generic(engine, _page_sql(s, every_profession=not professions), params)
     total = current_index(engine).count(lat, lon, radius_miles, professions, None)
     return total, _ranked(details, lat, lon, radius_miles, offset, limit)
 
@@ -934,15 +994,28 @@ def _postgis_eligible(
 
 
 def _row_eligibility(row: Sequence[object], on: date) -> Eligibility:
-    """The verdict for one row of the index query columns."""
+    """The verdict for one row of the index query columns (one judgement per distinct facts)."""
+    return _eligibility_of(row[7], row[9], row[12], row[13], row[14], row[15], on)
+
+
+@functools.lru_cache(maxsize=4096)
+def _eligibility_of(
+    state: object,
+    profession: object,
+    hours: object,
+    in_person: object,
+    since: object,
+    supervised: object,
+    on: date,
+) -> Eligibility:
     facts = facts_from_totals(
-        None if row[12] is None else float(row[12]),  # type: ignore[arg-type]
-        None if row[13] is None else float(row[13]),  # type: ignore[arg-type]
-        _as_date(row[14]),
-        None if row[15] is None else float(row[15]),  # type: ignore[arg-type]
+        None if hours is None else float(hours),  # type: ignore[arg-type]
+        None if in_person is None else float(in_person),  # type: ignore[arg-type]
+        _as_date(since),
+        None if supervised is None else float(supervised),  # type: ignore[arg-type]
         on,
     )
-    return eligibility_for(str(row[7] or ""), str(row[9]), facts, on)
+    return eligibility_for(str(state or ""), str(profession), facts, on)
 
 
 row_eligibility = _row_eligibility

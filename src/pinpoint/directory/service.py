@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -246,17 +247,25 @@ def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPu
 
 def _hit_from_row(row: tuple[object, ...], miles: float, on: date) -> SearchHit:
     """A hit from one row of the index query columns (the PostGIS path)."""
-    return SearchHit.model_construct(
-        npi=str(row[0]),
-        name=search_index.display_name(row[1], row[2], str(row[3]), row[4]),  # type: ignore[arg-type]
-        profession=Profession(str(row[9])),
-        taxonomy=str(row[5]),
-        city=str(row[6]) if row[6] else None,
-        state=str(row[7]) if row[7] else None,
-        zip=str(row[8]) if row[8] else None,
-        distance_miles=round(miles, 2),
-        eligibility=_public(search_index.row_eligibility(row, on)),
+    return construct_trusted(
+        SearchHit,
+        {
+            "npi": str(row[0]),
+            "name": search_index.display_name(row[1], row[2], str(row[3]), row[4]),  # type: ignore[arg-type]
+            "profession": Profession(str(row[9])),
+            "taxonomy": str(row[5]),
+            "city": str(row[6]) if row[6] else None,
+            "state": str(row[7]) if row[7] else None,
+            "zip": str(row[8]) if row[8] else None,
+            "distance_miles": round(miles, 2),
+            "eligibility": _public_of(search_index.row_eligibility(row, on)),
+        },
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_of(eligibility: Eligibility) -> EligibilityPublic:
+    return _public(eligibility)
 
 
 def parse_npi(text: str, *, field: str = "npi") -> str:

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pinpoint.errors import PinpointError
 
+_LOCATIONS = ("body", "query", "path", "header", "cookie")
 _CODES = {
     401: "unauthorized",
     403: "forbidden",
@@ -65,7 +66,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     errors = exc.errors()
     first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
     loc = [str(part) for part in first.get("loc", [])]
-    field = next((p for p in reversed(loc) if p not in ("body", "query", "path", "header")), None)
+    field = next((p for p in reversed(loc) if p not in _LOCATIONS and not p.isdigit()), None)
     message = f"{field}: {first.get('msg')}" if field else str(first.get("msg"))
     body = error_body(422, message, field, loc)
     body["detail"] = [

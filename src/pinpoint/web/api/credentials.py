@@ -16,7 +16,16 @@ router = APIRouter(tags=["directory"])
 OperatorActor = Annotated[Actor, Depends(require_roles(Role.OPERATOR))]
 
 
-@router.post("/credentials", status_code=201, response_model=CredentialPublic)
+@router.post(
+    "/credentials",
+    status_code=201,
+    response_model=CredentialPublic,
+    responses={
+        401: {"description": "No valid bearer token"},
+        403: {"description": "Only directory operators may add credentials"},
+        409: {"description": "This certificate is already recorded"},
+    },
+)
 def create_credential(
     body: CredentialCreate, engine: EngineDep, actor: OperatorActor
 ) -> CredentialPublic:

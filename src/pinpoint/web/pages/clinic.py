@@ -16,6 +16,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 
 from pinpoint.accounts.roles import Actor, Role
 from pinpoint.care import service, sessions
@@ -72,7 +73,7 @@ async def _submit(
     return _see(await run_in_threadpool(done, saved))
 
 
-def _chart_of(episode_id: int, engine: Any, actor: Actor) -> Callable[[Any], str]:
+def _chart_of(episode_id: int, engine: Engine, actor: Actor) -> Callable[[Any], str]:
     def url(_saved: Any) -> str:
         patient_id = service.get_episode(engine, actor, episode_id).patient_id
         return f"/clinic/patients/{patient_id}#episode-{episode_id}"
