@@ -101,6 +101,11 @@ def _centroids() -> dict[str, LatLon]:
     return table
 
 
+def preload() -> int:
+    """Load the ZIP table now (about a second) rather than on the first lookup; its size."""
+    return len(_centroids())
+
+
 def parse_zip(text: str, *, field: str = "zip") -> str:
     """A 5-digit ZIP code (ZIP+4 is cut to 5 digits), or InvalidInput naming the field."""
     value = str(text).strip()

@@ -662,7 +662,9 @@ def cached_index(engine: Engine) -> DirectoryIndex | None:
 
 
 def warm(engine: Engine) -> DirectoryIndex:
-    """The index for this database, built with what a default search needs (for startup)."""
+    """The index for this database, built with what a default search needs (for startup),
+    and the ZIP table every search looks its centre up in."""
+    geo.preload()
     return _warmed(current_index(engine))
 
 
