@@ -109,3 +109,12 @@ def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.M
 
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test ever reads or writes the real per-user data folder or a configured database."""
+    monkeypatch.setenv("PINPOINT_DATA_DIR", str(tmp_path_factory.mktemp("pinpoint-data")))
+    monkeypatch.delenv("PINPOINT_DATABASE_URL", raising=False)
