@@ -8,17 +8,12 @@ audits the chart and the session form. Screenshots go to /tmp/shots/clinic_*.png
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -27,23 +22,15 @@ from pinpoint.care import service
 from pinpoint.care.schemas import ConsentCreate, EpisodeCreate, PatientCreate, ScreeningCreate
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
+from tests.browser.conftest import axe_violations, database_url, serve_app
 from tests.care.factories import trained_npi
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+if TYPE_CHECKING:
+    from playwright import sync_api
+
 SHOTS = Path("/tmp/shots")
 EMAIL = "clinician@example.org"
 PASSWORD = "browser-clinician-2026"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian Chromium missing at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python not installed")
 
 
 @dataclass(frozen=True)
@@ -52,26 +39,6 @@ class Seeded:
     patient_id: int
     episode_id: int
     npi: str
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not answer at {url} within {timeout} s")
 
 
 def _seed(database_url: str) -> tuple[int, int, str]:
@@ -121,46 +88,11 @@ def _seed(database_url: str) -> tuple[int, int, str]:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    """A uvicorn process serving the seeded database; stopped through its own handle."""
+    """A uvicorn process serving the seeded database."""
     data = tmp_path_factory.mktemp("clinic-browser")
-    database_url = f"sqlite:///{data / 'pinpoint.db'}"
-    patient_id, episode_id, npi = _seed(database_url)
-    port = _free_port()
-    env = {**os.environ, "PINPOINT_DATA_DIR": str(data), "PINPOINT_DATABASE_URL": database_url}
-    command = [
-        sys.executable, "-m", "uvicorn", "pinpoint.web.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{url}/login", process)
+    patient_id, episode_id, npi = _seed(database_url(data))
+    with serve_app(data) as url:
         yield Seeded(url, patient_id, episode_id, npi)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def _shot(page: sync_api.Page, name: str) -> None:
@@ -178,16 +110,6 @@ def _log_in(page: sync_api.Page, url: str, target: str = "/clinic") -> None:
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{url}{target}")
-
-
-def _axe_severe(page: sync_api.Page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run()")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _pick_muscle(page: sync_api.Page, index: int, muscle: str, needles: str, twitch: bool) -> None:
@@ -271,4 +193,4 @@ def test_axe_finds_no_serious_or_critical_violation(
         "consent": f"/clinic/episodes/{seeded.episode_id}/consent",
     }
     _log_in(page, seeded.url, paths[where])
-    assert _axe_severe(page) == []
+    assert axe_violations(page) == []

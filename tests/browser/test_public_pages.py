@@ -6,99 +6,26 @@ A real uvicorn serves the app on a free port of 127.0.0.1 for the module; axe-co
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pinpoint.law.jurisdictions import MAPPED_CODES
 from pinpoint.law.service import list_law
+from tests.browser.conftest import axe_violations, serve_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+if TYPE_CHECKING:
+    from playwright import sync_api
+
 PUBLIC_PAGES = ["/", "/law", "/law/CO", "/law/NJ", "/learn", "/law/XX"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian Chromium missing at /usr/bin/chromium (apt-get install -y chromium)",
-    ),
-]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not answer at {url} within {timeout} s")
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A uvicorn process serving the app; stopped through its own handle."""
-    data = tmp_path_factory.mktemp("browser-data")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PINPOINT_DATA_DIR": str(data),
-        "PINPOINT_DATABASE_URL": f"sqlite:///{data / 'pinpoint.db'}",
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "pinpoint.web.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{url}/law", process)
+    """A uvicorn process serving the app over an empty data folder."""
+    with serve_app(tmp_path_factory.mktemp("browser-data")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[sync_api.Browser]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: sync_api.Browser) -> Iterator[sync_api.Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
 
 
 def test_map_shows_51_tiles_coloured_by_their_status(base_url: str, page: sync_api.Page) -> None:
@@ -187,11 +114,5 @@ def test_axe_finds_no_serious_or_critical_violation(
     base_url: str, page: sync_api.Page, path: str
 ) -> None:
     page.goto(f"{base_url}{path}")
-    page.add_script_tag(path=str(AXE))
-    results = page.evaluate("async () => await axe.run()")
-    severe = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    severe = axe_violations(page)
     assert severe == []
