@@ -71,15 +71,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run every test that needs a database on both SQLite and PostgreSQL."""
-    if "database_url" in metafunc.fixturenames and "database_url" not in getattr(
-        metafunc.function, "_sqlite_only", ()
-    ):
-        metafunc.parametrize(
-            "database_url",
-            ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-            indirect=True,
-        )
+    """Run every test that needs a database on SQLite and PostgreSQL.
+
+    ``@pytest.mark.backends("postgres")`` limits a test to the backends it is about.
+    """
+    if "database_url" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("backends")
+    wanted = set(marker.args) if marker else {"sqlite", "postgres"}
+    params = []
+    if "sqlite" in wanted:
+        params.append("sqlite")
+    if "postgres" in wanted:
+        params.append(pytest.param("postgres", marks=pytest.mark.postgres))
+    metafunc.parametrize("database_url", params, indirect=True)
 
 
 @pytest.fixture

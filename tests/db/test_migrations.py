@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
@@ -26,9 +27,25 @@ def test_upgrading_twice_changes_nothing(engine: Engine) -> None:
     assert {"import_runs", "practitioners", "alembic_version"} <= set(before)
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_the_audit_log_refuses_updates_and_deletes(engine: Engine) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (action, record_type, outcome) VALUES ('read', 'x', 'ok')"
+            )
+        )
+    for statement in ("UPDATE audit_events SET outcome = 'changed'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT outcome FROM audit_events")).scalars().all() == ["ok"]

@@ -286,10 +286,9 @@ def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
                 )
 
 
+@pytest.mark.backends("postgres")
 def test_postgis_page_uses_the_knn_index_in_a_dense_city(engine: Engine) -> None:
     """The prepared page statement runs as an index-ordered KNN scan, never a sort of all."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostGIS runs on PostgreSQL only")
     rng = random.Random(4)
     zips = _zips_near(DENVER, 5, 4, rng)
     f.add(engine, [f.practitioner(rng.choice(zips)) for _ in range(3000)])
