@@ -9,7 +9,7 @@ import pytest
 
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
-from tests.browser.conftest import database_url, serve_app
+from tests.browser.conftest import axe_violations, database_url, serve_app
 from tests.directory import factories as f
 
 if TYPE_CHECKING:
@@ -54,3 +54,13 @@ def test_search_a_zip_see_results_and_open_one(base_url: str, page: sync_api.Pag
 def test_a_malformed_zip_is_explained_on_the_page(base_url: str, page: sync_api.Page) -> None:
     page.goto(f"{base_url}/find?zip=12")
     assert "5 digits" in page.inner_text("[role=alert]")
+
+
+@pytest.mark.parametrize(
+    "path", ["/find", "/find?zip=80202&radius_miles=30", "/find?zip=12", "/practitioners/{npi}"]
+)
+def test_axe_finds_no_serious_or_critical_violation(
+    base_url: str, page: sync_api.Page, path: str
+) -> None:
+    page.goto(base_url + path.format(npi=NEAR["npi"]))
+    assert axe_violations(page) == []

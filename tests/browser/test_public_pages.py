@@ -18,7 +18,7 @@ from tests.browser.conftest import axe_violations, serve_app
 if TYPE_CHECKING:
     from playwright import sync_api
 
-PUBLIC_PAGES = ["/", "/law", "/law/CO", "/law/NJ", "/learn", "/law/XX"]
+PUBLIC_PAGES = ["/", "/law", "/law/CO", "/law/NJ", "/learn", "/law/XX", "/login"]
 
 
 @pytest.fixture(scope="module")
