@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,6 +16,7 @@ from tests.directory import factories as f
 if TYPE_CHECKING:
     from playwright import sync_api
 
+SHOTS = Path("/tmp/shots")
 NEAR = f.practitioner("80202", last_name="Nearby", first_name="Nora")
 FAR = f.practitioner("80401", last_name="Further", first_name="Frank", city="Golden")
 
@@ -49,6 +51,31 @@ def test_search_a_zip_see_results_and_open_one(base_url: str, page: sync_api.Pag
     assert "Eligible to dry needle here" in page.inner_text("#verdict-heading")
     assert "Dry Needling Level 1" in page.inner_text("main")
     assert page.locator("ul.sources li").count() >= 1
+
+
+def test_the_results_map_shows_each_place_with_a_text_alternative(
+    base_url: str, page: sync_api.Page
+) -> None:
+    page.goto(f"{base_url}/find?zip=80202&radius_miles=30")
+    figure = page.locator("figure.result-map")
+    figure.wait_for()
+    svg = figure.locator("svg[role=img]")
+    assert svg.is_visible()
+    box = svg.bounding_box()
+    assert box is not None
+    assert box["width"] >= 200
+    label = svg.get_attribute("aria-label") or ""
+    assert "2 practitioners listed, at 2 places" in label
+    assert "1 eligible, 1 training not on record" in label
+    dots = svg.locator("circle.dot")
+    assert dots.count() == 2
+    assert svg.locator("circle.dot-eligible").is_visible()
+    titles = svg.locator("title").all_text_contents()
+    assert any(t.startswith("Nora Nearby, 0 mi away, eligible") for t in titles)
+    assert "Training not on record" in figure.locator(".rm-legend").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "find_map.png"), full_page=True)
+    assert axe_violations(page) == []
 
 
 def test_a_malformed_zip_is_explained_on_the_page(base_url: str, page: sync_api.Page) -> None:

@@ -32,6 +32,7 @@ from pinpoint.care.schemas import (
     PlanCreate,
     ScreeningCreate,
     SessionCreate,
+    SessionPublic,
 )
 from pinpoint.config import Settings
 from pinpoint.db.engine import transaction
@@ -156,15 +157,18 @@ def _signer(engine: Engine, patient_id: int) -> str:
         return f"{patient.given_name} {patient.family_name}" if patient else "Patient"
 
 
-def _session(
+def _record_session(
+    engine: Engine,
+    actor: Actor,
+    episode_id: int,
     npi: str,
     day: date,
     muscles: list[tuple[str, str, int, bool]],
     pain: tuple[int, int],
     co_interventions: list[str],
     notes: str,
-) -> SessionCreate:
-    return SessionCreate.model_validate(
+) -> SessionPublic:
+    data = SessionCreate.model_validate(
         {
             "performed_on": day.isoformat(),
             "practitioner_npi": npi,
@@ -179,6 +183,7 @@ def _session(
             "notes": notes,
         }
     )
+    return sessions.record_session(engine, actor, episode_id, data)
 
 
 def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, today: date) -> None:
@@ -204,18 +209,16 @@ def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, t
         ),
         [],
     )
-    first = sessions.record_session(
+    first = _record_session(
         engine,
         actor,
         episode_id,
-        _session(
-            npi,
-            today - timedelta(days=21),
-            [("lumbar_multifidus", "bilateral", 4, True), ("quadratus_lumborum", "right", 2, True)],
-            (6, 4),
-            ["therapeutic_exercise", "education"],
-            "Synthetic demo note: first session, tolerated well.",
-        ),
+        npi,
+        today - timedelta(days=21),
+        [("lumbar_multifidus", "bilateral", 4, True), ("quadratus_lumborum", "right", 2, True)],
+        (6, 4),
+        ["therapeutic_exercise", "education"],
+        "Synthetic demo note: first session, tolerated well.",
     )
     sessions.record_adverse_event(
         engine,
@@ -232,22 +235,20 @@ def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, t
             }
         ),
     )
-    sessions.record_session(
+    _record_session(
         engine,
         actor,
         episode_id,
-        _session(
-            npi,
-            today - timedelta(days=14),
-            [
-                ("lumbar_multifidus", "bilateral", 4, True),
-                ("quadratus_lumborum", "right", 2, False),
-                ("gluteus_medius", "right", 3, True),
-            ],
-            (5, 2),
-            ["therapeutic_exercise", "manual_therapy"],
-            "Synthetic demo note: added gluteus medius.",
-        ),
+        npi,
+        today - timedelta(days=14),
+        [
+            ("lumbar_multifidus", "bilateral", 4, True),
+            ("quadratus_lumborum", "right", 2, False),
+            ("gluteus_medius", "right", 3, True),
+        ],
+        (5, 2),
+        ["therapeutic_exercise", "manual_therapy"],
+        "Synthetic demo note: added gluteus medius.",
     )
 
 
@@ -268,22 +269,20 @@ def _neck_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, today
         ),
         ["bleeding_risk", "thorax_lung_field"],
     )
-    sessions.record_session(
+    _record_session(
         engine,
         actor,
         episode_id,
-        _session(
-            npi,
-            today - timedelta(days=7),
-            [
-                ("upper_trapezius", "left", 2, True),
-                ("levator_scapulae", "left", 2, False),
-                ("suboccipitals", "bilateral", 2, False),
-            ],
-            (7, 4),
-            ["stretching", "home_program"],
-            "Synthetic demo note: anticoagulant noted at screening; firm pressure after needling.",
-        ),
+        npi,
+        today - timedelta(days=7),
+        [
+            ("upper_trapezius", "left", 2, True),
+            ("levator_scapulae", "left", 2, False),
+            ("suboccipitals", "bilateral", 2, False),
+        ],
+        (7, 4),
+        ["stretching", "home_program"],
+        "Synthetic demo note: anticoagulant noted at screening; firm pressure after needling.",
     )
 
 

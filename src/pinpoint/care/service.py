@@ -8,6 +8,7 @@ write of patient data. Sessions and adverse events are in ``care.sessions``.
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +48,18 @@ from pinpoint.law.service import law_status
 MAX_PAGE = 200
 
 
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def add_audited(session: Session, actor: Actor, record_type: str, row: _Row) -> None:
+    """Add a new record, flush it to get its id, and audit its creation."""
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", record_type, row.id)
+
+
 # ---- patients ------------------------------------------------------------------------
 
 
@@ -74,9 +87,7 @@ def create_patient(engine: Engine, actor: Actor, data: PatientCreate) -> Patient
                 version=1,
                 **data.model_dump(),
             )
-            session.add(patient)
-            session.flush()
-            record(session, actor, "create", "patient", patient.id)
+            add_audited(session, actor, "patient", patient)
             return PatientPublic.model_validate(patient)
     except IntegrityError as exc:
         raise _mrn_conflict(data.mrn) from exc
@@ -184,9 +195,7 @@ def create_episode(
             ended_on=data.ended_on,
             status="closed" if data.ended_on else "active",
         )
-        session.add(episode)
-        session.flush()
-        record(session, actor, "create", "episode", episode.id)
+        add_audited(session, actor, "episode", episode)
         return EpisodePublic.model_validate(episode)
 
 
@@ -230,9 +239,7 @@ def create_plan(engine: Engine, actor: Actor, episode_id: int, data: PlanCreate)
                 frequency=data.frequency,
                 goals=data.goals,
             )
-            session.add(plan)
-            session.flush()
-            record(session, actor, "create", "care_plan", plan.id)
+            add_audited(session, actor, "care_plan", plan)
             return PlanPublic.model_validate(plan)
     except IntegrityError as exc:
         raise conflict from exc
@@ -257,9 +264,7 @@ def record_screening(
             result=result.value,
             override_reason=(data.override_reason or "").strip() or None,
         )
-        session.add(row)
-        session.flush()
-        record(session, actor, "create", "screening", row.id)
+        add_audited(session, actor, "screening", row)
         return views.screening_public(row)
 
 
@@ -300,7 +305,5 @@ def record_consent(
             written_required=disclosure.written_required,
             disclosure=disclosure.text,
         )
-        session.add(row)
-        session.flush()
-        record(session, actor, "create", "consent", row.id)
+        add_audited(session, actor, "consent", row)
         return ConsentPublic.model_validate(row)

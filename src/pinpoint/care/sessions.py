@@ -26,6 +26,7 @@ from pinpoint.care.schemas import (
     SessionCreate,
     SessionPublic,
 )
+from pinpoint.care.service import add_audited
 from pinpoint.db.engine import transaction
 from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.law.eligibility import Verdict
@@ -102,9 +103,7 @@ def record_session(
                 for m in data.muscles
             ],
         )
-        session.add(row)
-        session.flush()
-        record(session, actor, "create", "session", row.id)
+        add_audited(session, actor, "session", row)
         return views.session_public(row)
 
 
@@ -149,7 +148,5 @@ def record_adverse_event(
             reportable=reportable,
             report_deadline_days=rules.adverse_event_deadline_days if reportable else None,
         )
-        session.add(row)
-        session.flush()
-        record(session, actor, "create", "adverse_event", row.id)
+        add_audited(session, actor, "adverse_event", row)
         return AdverseEventPublic.model_validate(row)

@@ -451,9 +451,7 @@ class DirectoryIndex:
         offset: int,
     ) -> tuple[int, IntArray, FloatArray]:
         """(total within the radius after filters, rows of the page, their miles)."""
-        point = geo.unit_vector(lat, lon)
-        phi, lam = math.radians(lat), math.radians(lon)
-        chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
+        point, phi, lam, chord = _probe(lat, lon, radius_miles)
         need = offset + limit
         if len(professions) <= 1:
             code = _PROF_CODE[professions[0].value] if professions else -1
@@ -481,9 +479,7 @@ class DirectoryIndex:
         eligible_on: date | None,
     ) -> int:
         """How many rows lie within the radius after filters (the ``total`` of a search)."""
-        point = geo.unit_vector(lat, lon)
-        phi, lam = math.radians(lat), math.radians(lon)
-        chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
+        point, phi, lam, chord = _probe(lat, lon, radius_miles)
         codes = [_PROF_CODE[p.value] for p in professions] if professions else [-1]
         return sum(
             self.group(code, eligible_on).count(point, phi, lam, radius_miles, chord)
@@ -505,6 +501,12 @@ class DirectoryIndex:
             lat, lon, radius_miles, professions, eligible_on, limit, offset
         )
         return total, [Hit(r, m) for r, m in zip(rows.tolist(), miles.tolist(), strict=True)]
+
+
+def _probe(lat: float, lon: float, radius_miles: float) -> tuple[FloatArray, float, float, float]:
+    """A query point as a unit vector and in radians, and the tree's chord for the radius."""
+    chord = geo.chord_for_miles(radius_miles) * (1 + _SLACK) + 1e-15
+    return geo.unit_vector(lat, lon), math.radians(lat), math.radians(lon), chord
 
 
 def _encoded(values: Iterable[str | None]) -> npt.NDArray[np.bytes_]:

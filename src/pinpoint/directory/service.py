@@ -96,6 +96,11 @@ class _Search:
     offset: int
     on: date
 
+    def find_args(self) -> tuple[float, float, float, list[Profession], date | None, int, int]:
+        """The arguments of ``DirectoryIndex.find`` and ``postgis_search`` (after the engine)."""
+        on = self.on if self.eligible_only else None  # their ``eligible_on``
+        return self.lat, self.lon, self.radius, self.professions, on, self.limit, self.offset
+
     def query(self) -> SearchQuery:
         return SearchQuery.model_construct(
             zip=self.zip5,
@@ -150,15 +155,7 @@ def _find_in_index(
     engine: Engine, q: _Search
 ) -> tuple[search_index.DirectoryIndex, int, IntArray, FloatArray]:
     index = search_index.current_index(engine)
-    total, rows, miles = index.find(
-        q.lat,
-        q.lon,
-        q.radius,
-        q.professions,
-        q.on if q.eligible_only else None,
-        q.limit,
-        q.offset,
-    )
+    total, rows, miles = index.find(*q.find_args())
     return index, total, rows, miles
 
 
@@ -182,16 +179,7 @@ def find_practitioners_near(
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
     if backend == "postgis":
-        total, page = search_index.postgis_search(
-            engine,
-            q.lat,
-            q.lon,
-            q.radius,
-            q.professions,
-            q.on if q.eligible_only else None,
-            q.limit,
-            q.offset,
-        )
+        total, page = search_index.postgis_search(engine, *q.find_args())
         hits = [_hit_from_row(row, miles, q.on) for row, miles in page]
     else:
         index, total, rows, miles = _find_in_index(engine, q)

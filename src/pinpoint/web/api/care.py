@@ -7,7 +7,8 @@ records to itself: another clinic's record answers 404.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
 
@@ -53,6 +54,17 @@ _WRITE: dict[int | str, dict[str, Any]] = {
 }
 _CREATE_ROOT: dict[int | str, dict[str, Any]] = {k: v for k, v in _WRITE.items() if k != 404}
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _created(
+    path: str, model: type[Any], summary: str, responses: dict[int | str, dict[str, Any]] = _WRITE
+) -> Callable[[F], F]:
+    """A POST route that answers 201 with the record it created."""
+    return router.post(
+        path, status_code=201, response_model=model, summary=summary, responses=responses
+    )
+
 
 @router.get(
     "/patients",
@@ -72,13 +84,7 @@ def list_patients(
     return service.list_patients(engine, actor, q, limit, offset)
 
 
-@router.post(
-    "/patients",
-    status_code=201,
-    response_model=PatientPublic,
-    summary="Register a patient (MRN unique in the clinic)",
-    responses=_CREATE_ROOT,
-)
+@_created("/patients", PatientPublic, "Register a patient (MRN unique in the clinic)", _CREATE_ROOT)
 def create_patient(actor: StaffActor, engine: EngineDep, body: PatientCreate) -> PatientPublic:
     return service.create_patient(engine, actor, body)
 
@@ -115,12 +121,10 @@ def patient_history(actor: StaffActor, engine: EngineDep, id: RecordId) -> list[
     return service.patient_history(engine, actor, id)
 
 
-@router.post(
+@_created(
     "/patients/{id}/episodes",
-    status_code=201,
-    response_model=EpisodePublic,
-    summary="Open an episode of care (region, billable ICD-10-CM codes)",
-    responses=_WRITE,
+    EpisodePublic,
+    "Open an episode of care (region, billable ICD-10-CM codes)",
 )
 def create_episode(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: EpisodeCreate
@@ -150,23 +154,15 @@ def update_episode(
     return service.update_episode(engine, actor, id, body)
 
 
-@router.post(
-    "/episodes/{id}/plan",
-    status_code=201,
-    response_model=PlanPublic,
-    summary="The episode's multimodal plan (one per episode)",
-    responses=_WRITE,
-)
+@_created("/episodes/{id}/plan", PlanPublic, "The episode's multimodal plan (one per episode)")
 def create_plan(actor: StaffActor, engine: EngineDep, id: RecordId, body: PlanCreate) -> PlanPublic:
     return service.create_plan(engine, actor, id, body)
 
 
-@router.post(
+@_created(
     "/episodes/{id}/screenings",
-    status_code=201,
-    response_model=ScreeningPublic,
-    summary="Screen for contraindications; the result is clear, precautions or contraindicated",
-    responses=_WRITE,
+    ScreeningPublic,
+    "Screen for contraindications; the result is clear, precautions or contraindicated",
 )
 def create_screening(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: ScreeningCreate
@@ -184,12 +180,10 @@ def read_consent_form(actor: StaffActor, engine: EngineDep, id: RecordId) -> Con
     return service.consent_form(engine, actor, id)
 
 
-@router.post(
+@_created(
     "/episodes/{id}/consents",
-    status_code=201,
-    response_model=ConsentPublic,
-    summary="Record informed consent (with the state's written-consent duty)",
-    responses=_WRITE,
+    ConsentPublic,
+    "Record informed consent (with the state's written-consent duty)",
 )
 def create_consent(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: ConsentCreate
@@ -197,12 +191,10 @@ def create_consent(
     return service.record_consent(engine, actor, id, body)
 
 
-@router.post(
+@_created(
     "/episodes/{id}/sessions",
-    status_code=201,
-    response_model=SessionPublic,
-    summary="Document a dry needling session; answers its CPT code",
-    responses=_WRITE,
+    SessionPublic,
+    "Document a dry needling session; answers its CPT code",
 )
 def create_session(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: SessionCreate
@@ -220,12 +212,10 @@ def read_session(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Sessio
     return sessions.get_session(engine, actor, id)
 
 
-@router.post(
+@_created(
     "/sessions/{id}/adverse-events",
-    status_code=201,
-    response_model=AdverseEventPublic,
-    summary="Record an adverse event after a session (flags those the state wants reported)",
-    responses=_WRITE,
+    AdverseEventPublic,
+    "Record an adverse event after a session (flags those the state wants reported)",
 )
 def create_adverse_event(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: AdverseEventCreate

@@ -22,6 +22,7 @@ from pinpoint.directory.service import (
 from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
 from pinpoint.web.deps import get_engine
+from pinpoint.web.pages.result_map import ResultMap, build_result_map
 from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
@@ -71,6 +72,16 @@ class FindPage:
             return None
         try:
             return state_for_zip(self.results.query.zip)
+        except InvalidInput:
+            return None
+
+    @property
+    def result_map(self) -> ResultMap | None:
+        """The distance-ring map of the results listed, or None when none are listed."""
+        if not self.results:
+            return None
+        try:
+            return build_result_map(self.results)
         except InvalidInput:
             return None
 
