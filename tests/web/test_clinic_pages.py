@@ -149,12 +149,12 @@ def test_another_clinics_patient_is_a_404_page(engine: Engine, client: TestClien
     staffed_clinic(engine)
     staffed_clinic(engine, "Clinic B", "CO", "clin-b@example.org")
     csrf_b = login(client, "clin-b@example.org")
-    theirs = add_patient(client, csrf_b, "B-1")
+    theirs = add_patient(client, csrf_b, "CLINIC-B-ONLY-7781")
     login(client)
     answer = client.get(f"/clinic/patients/{theirs}")
     assert answer.status_code == 404
     assert "We could not find that page" in answer.text
-    assert "B-1" not in answer.text
+    assert "CLINIC-B-ONLY-7781" not in answer.text
 
 
 def test_a_patient_user_sees_only_their_own_chart_read_only(
