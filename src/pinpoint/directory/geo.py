@@ -101,6 +101,39 @@ def _centroids() -> dict[str, LatLon]:
     return table
 
 
+@cache
+def _states() -> dict[str, str]:
+    """The USPS state or territory code of every ZIP code, loaded once."""
+    import zipcodes
+
+    return {
+        entry["zip_code"]: str(entry["state"])
+        for entry in zipcodes.list_all()  # type: ignore[no-untyped-call]
+        if entry.get("zip_code") and entry.get("state")
+    }
+
+
+def state_for_zip(text: str, *, field: str = "zip") -> str:
+    """The jurisdiction whose law applies at a ZIP code, or InvalidInput naming the field."""
+    from pinpoint.law.jurisdictions import BY_CODE
+
+    try:
+        code = parse_zip(text, field=field)
+    except InvalidInput:
+        raise InvalidInput(
+            f"{str(text).strip()!r} is not a ZIP code: enter 5 digits, for example 80202.",
+            field=field,
+        ) from None
+    state = _states().get(code)
+    if state is None:
+        raise InvalidInput(f"ZIP code {code} is not a US ZIP code in use.", field=field)
+    if state not in BY_CODE:
+        raise InvalidInput(
+            f"ZIP code {code} is in {state}, which Pinpoint does not cover yet.", field=field
+        )
+    return state
+
+
 def preload() -> int:
     """Load the ZIP table now (about a second) rather than on the first lookup; its size."""
     return len(_centroids())

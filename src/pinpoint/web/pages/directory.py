@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
+from pinpoint.directory.geo import state_for_zip
 from pinpoint.directory.schemas import PractitionerPublic, SearchResults
 from pinpoint.directory.service import (
     DEFAULT_LIMIT,
@@ -23,7 +24,6 @@ from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
 from pinpoint.web.deps import get_engine
 from pinpoint.web.pages.result_map import ResultMap, build_result_map
-from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
 

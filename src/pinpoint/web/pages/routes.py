@@ -10,9 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from pinpoint.directory.geo import state_for_zip
 from pinpoint.web.pages import accounts, clinic, context, directory
 from pinpoint.web.pages.learn import LearnPage
-from pinpoint.web.pages.zips import state_for_zip
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
