@@ -289,3 +289,16 @@ def test_simultaneous_wrong_passwords_all_count_towards_the_lockout(engine: Engi
     with engine.connect() as conn:
         count = conn.scalar(select(User.failed_logins).where(User.email == "ana@example.org"))
     assert count == 4
+
+
+def test_an_address_with_many_failed_logins_must_wait_but_others_may_log_in(
+    engine: Engine,
+) -> None:
+    factories.clinic(engine)
+    factories.user(engine)
+    for n in range(service.MAX_FAILED_PER_ADDRESS):
+        with pytest.raises(Unauthorized):
+            authenticate(engine, f"nobody{n}@example.org", "wrong password!", "203.0.113.9")
+    with pytest.raises(Unauthorized, match="this address"):
+        authenticate(engine, "ana@example.org", PASSWORD, "203.0.113.9")
+    assert authenticate(engine, "ana@example.org", PASSWORD, "198.51.100.4").role == Role.CLINICIAN

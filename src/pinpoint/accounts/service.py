@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,7 @@ from pinpoint.accounts.passwords import (
 )
 from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.schemas import ClinicPublic, IssuedToken, UserPublic
+from pinpoint.audit.models import AuditEvent
 from pinpoint.audit.service import record
 from pinpoint.care.models import Patient
 from pinpoint.db.engine import transaction
@@ -35,6 +36,8 @@ from pinpoint.law.jurisdictions import parse_jurisdiction
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+# Failed logins from one address, over any accounts, before that address must wait.
+MAX_FAILED_PER_ADDRESS = 20
 API_TOKEN_TTL = timedelta(hours=1)
 WEB_SESSION_TTL = timedelta(hours=8)
 TOKEN_KINDS = ("api", "web")
@@ -42,6 +45,7 @@ _CLINIC_ROLES = (Role.CLINICIAN, Role.CLINIC_ADMIN, Role.PATIENT)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 BAD_CREDENTIALS = "invalid email or password"
 LOCKED = "account locked after repeated failed logins; try again in 15 minutes"
+TOO_MANY_FROM_ADDRESS = "too many failed logins from this address; try again in 15 minutes"
 
 
 def now() -> datetime:
@@ -190,14 +194,21 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
     """The actor for a correct email and password, else Unauthorized.
 
     Five consecutive failures lock the account for 15 minutes; a success resets the
-    count. Every attempt is written to the audit log.
+    count. Twenty failures from one address within 15 minutes, whatever the accounts,
+    refuse that address for the rest of the window (so guessing across many accounts,
+    or locking people out wholesale, is slowed too). Every attempt is written to the
+    audit log.
     """
     wanted = email.strip().lower()
     if "\x00" in wanted or len(wanted) > 320:  # PostgreSQL refuses NUL in text
         wanted = ""
     with transaction(engine) as session:
         user = session.scalar(select(User).where(User.email == wanted).with_for_update())
-        refusal = _check_login(session, user, password, now())
+        moment = now()
+        if _address_blocked(session, client_ip, moment):
+            refusal: str | None = TOO_MANY_FROM_ADDRESS
+        else:
+            refusal = _check_login(session, user, password, moment)
         actor = actor_for(user, client_ip) if user is not None else None
         record(
             session,
@@ -211,6 +222,23 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
     if refusal or actor is None:
         raise Unauthorized(refusal or BAD_CREDENTIALS)
     return actor
+
+
+def _address_blocked(session: Session, client_ip: str | None, moment: datetime) -> bool:
+    """Whether this address has failed too many logins within the lockout window."""
+    if not client_ip:
+        return False
+    failures = session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "login",
+            AuditEvent.outcome == "denied",
+            AuditEvent.client_ip == client_ip,
+            AuditEvent.at >= moment - LOCKOUT,
+        )
+    )
+    return (failures or 0) >= MAX_FAILED_PER_ADDRESS
 
 
 def _check_login(
