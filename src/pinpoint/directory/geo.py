@@ -89,16 +89,13 @@ def miles_for_chord(chord: float) -> float:
 
 @cache
 def _centroids() -> dict[str, LatLon]:
-    """Every ZIP code the ``zipcodes`` package knows, loaded once."""
-    import zipcodes
+    """Every ZIP code's centroid, from the cached table the NPPES import geocodes with."""
+    from pinpoint.directory.nppes_zips import zip_centroids
 
-    table: dict[str, LatLon] = {}
-    for entry in zipcodes.list_all():  # type: ignore[no-untyped-call]
-        try:
-            table[entry["zip_code"]] = LatLon(float(entry["lat"]), float(entry["long"]))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return table
+    return {
+        zip5: LatLon(latitude, longitude)
+        for zip5, latitude, longitude in zip_centroids().iter_rows()
+    }
 
 
 @cache
