@@ -55,7 +55,8 @@ def _reason(error: ValidationError) -> str:
 
 def _open_roster(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     if not path.is_file():
-        raise InvalidInput(f"no such file: {path}", field="path")
+        problem = "not a file" if path.exists() else "no such file"
+        raise InvalidInput(f"{problem}: {path}", field="path")
     if path.suffix.lower() != ".csv":
         raise InvalidInput(f"expected a .csv roster, got {path.name}", field="path")
     with path.open(newline="", encoding="utf-8-sig") as handle:

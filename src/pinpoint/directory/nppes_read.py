@@ -54,7 +54,8 @@ class Candidates:
 def csv_source(path: Path, progress: bool = False) -> Iterator[Path]:
     """The CSV to read: the path itself, or the npidata file extracted from a ``.zip``."""
     if not path.is_file():
-        raise InvalidInput(f"no such file: {path}", field="path")
+        problem = "not a file" if path.exists() else "no such file"
+        raise InvalidInput(f"{problem}: {path}", field="path")
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".zip"):
         raise InvalidInput(f"expected a .csv or .zip NPPES file, got {path.name}", field="path")
