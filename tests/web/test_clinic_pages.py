@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
 from pinpoint.actors import Role
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
@@ -164,7 +165,7 @@ def test_a_patient_user_sees_only_their_own_chart_read_only(
     csrf = login(client)
     own, _episode = ready_episode(client, csrf)
     other = add_patient(client, csrf, "MRN-8", "Other")
-    create_user(engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-7")
+    create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-7")
     login(client, "pat@example.org")
     home = client.get("/clinic")
     assert home.status_code == 303
