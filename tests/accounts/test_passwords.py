@@ -53,7 +53,9 @@ def test_weak_passwords_are_refused_with_the_reason(password: str, reason: str) 
 def test_the_accounts_own_email_and_clinic_count_as_guessable_words() -> None:
     check_password_strength("frontrangept2026")  # fine for a stranger...
     with pytest.raises(InvalidInput, match="easy to guess"):
-        check_password_strength("frontrangept2026", user_inputs=("ana@example.org", "Front Range PT"))
+        check_password_strength(
+            "frontrangept2026", user_inputs=("ana@example.org", "Front Range PT")
+        )
 
 
 @pytest.mark.parametrize(

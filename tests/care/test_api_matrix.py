@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.accounts.service import authenticate, create_user, issue_token
 from pinpoint.care import service
 from pinpoint.care.models import Episode, Patient
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
 from pinpoint.web.security import clinical_routes

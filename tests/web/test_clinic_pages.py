@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pinpoint.actors import Role
-from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
+from pinpoint.actors import Role
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
 from pinpoint.care.models import NeedlingSession
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
 from pinpoint.web.pages import clinic_context, clinic_forms
