@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BeforeValidator
 
 from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import MAX_ID, MAX_LIMIT, AuditPage, list_events
 from pinpoint.web.security import EngineDep, require_roles
 
 AuditReader = Annotated[Actor, Depends(require_roles(Role.CLINIC_ADMIN, Role.OPERATOR))]
+
+_ISO = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?"
+    r"(Z|[+-][0-9]{2}:?[0-9]{2})?",
+    re.ASCII,
+)
+
+
+def _iso_8601(value: object) -> object:
+    """Only ISO 8601 text (pydantic alone would also read a bare number as a timestamp)."""
+    if isinstance(value, str) and not _ISO.fullmatch(value.strip()):
+        raise ValueError("use an ISO 8601 date or time, e.g. 2026-12-01 or 2026-12-01T09:30:00Z")
+    return value
+
+
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso_8601)]
 
 router = APIRouter(tags=["audit"])
 
@@ -44,8 +62,8 @@ def read_audit(
     outcome: Annotated[
         Literal["ok", "denied"] | None, Query(description="ok, or denied for refusals.")
     ] = None,
-    since: Annotated[datetime | None, Query(description="From (inclusive), ISO 8601.")] = None,
-    until: Annotated[datetime | None, Query(description="Until (exclusive), ISO 8601.")] = None,
+    since: Annotated[IsoDatetime | None, Query(description="From (inclusive), ISO 8601.")] = None,
+    until: Annotated[IsoDatetime | None, Query(description="Until (exclusive), ISO 8601.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> AuditPage:

@@ -239,7 +239,7 @@ def audit_page(
         view.results = list_events(
             engine,
             actor,
-            clinic_id=_number(clinic_id, "clinic_id") if operator else None,
+            clinic_id=_number(clinic_id, "clinic_id"),
             user_id=_number(user_id, "user_id"),
             action=action.strip() or None,
             record_type=record_type.strip() or None,
