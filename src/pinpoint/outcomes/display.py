@@ -28,14 +28,14 @@ def headline(result: ScoreResult) -> str:
     """One line: instrument, score out of its maximum, and band."""
     spec = get_instrument(result.instrument)
     if result.score is None:
-        return f"{spec.version} ({spec.name}): no score"
+        return f"{spec.name}, {spec.version}: no score"
     value = f"{shown(result.score)} out of {result.max}"
     if result.percent is not None:
         value += f" ({shown(result.percent)} %)"
     elif spec.unit == "percent":
         value = f"{shown(result.score)} % (out of {result.max})"
     band = f", {result.band_label}" if result.band_label else ""
-    return f"{spec.version} ({spec.name}): {value}{band}"
+    return f"{spec.name}, {spec.version}: {value}{band}"
 
 
 def describe(result: ScoreResult) -> list[str]:

@@ -44,8 +44,9 @@ def _check_count(instrument: Instrument, count: int) -> None:
     if low <= count <= high:
         return
     want = f"{low}" if low == high else f"{low} to {high}"
+    noun = "answer" if want == "1" else "answers"
     raise InvalidInput(
-        f"{instrument.version} takes {want} {instrument.item_noun} answers, got {count} "
+        f"{instrument.version} takes {want} {instrument.item_noun} {noun}, got {count} "
         "(give a blank for a missing one)",
         field="responses",
     )
