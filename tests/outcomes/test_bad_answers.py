@@ -21,7 +21,7 @@ def _refused(instrument: str, responses: object, activities: object = None) -> I
 @pytest.mark.parametrize(
     ("instrument", "responses", "field", "words"),
     [
-        ("odi", [0, 0, 6, 0, 0, 0, 0, 0, 0, 0], "responses[3]", "section 3 (Lifting) is out of range"),
+        ("odi", [0, 0, 6] + [0] * 7, "responses[3]", "section 3 (Lifting) is out of range"),
         ("odi", [0, 0, 0, 0, 0, 0, 0, 0, 0, -1], "responses[10]", "out of range"),
         ("ndi", [0, 0, 0, 0, 0, 0, 0, 0, 0, "-1"], "responses[10]", "out of range"),
         ("nprs", [11], "responses[1]", "item 1 (Pain intensity) is out of range"),
@@ -35,9 +35,10 @@ def _refused(instrument: str, responses: object, activities: object = None) -> I
         ("nprs", ["seven"], "responses[1]", "whole number"),
         ("nprs", ["1.5"], "responses[1]", "whole number"),
         ("nprs", ["NaN"], "responses[1]", "whole number"),
-        ("nprs", ["٣"], "responses[1]", "whole number"),  # Arabic-Indic three
-        ("nprs", ["３"], "responses[1]", "whole number"),  # fullwidth three
-        ("nprs", ["³"], "responses[1]", "whole number"),  # superscript three
+        ("nprs", ["\u0663"], "responses[1]", "whole number"),  # Arabic-Indic three
+        ("nprs", ["\uff13"], "responses[1]", "whole number"),  # fullwidth three
+        ("nprs", ["\u00b3"], "responses[1]", "whole number"),  # superscript three
+        ("nprs", ["\u0969"], "responses[1]", "whole number"),  # Devanagari three
         ("nprs", ["1_0"], "responses[1]", "whole number"),
         ("nprs", ["0x1"], "responses[1]", "whole number"),
         ("nprs", [10**100], "responses[1]", "out of range"),

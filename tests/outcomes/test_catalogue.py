@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -29,7 +30,7 @@ def test_every_instrument_records_what_was_checked_and_when(code: InstrumentCode
 @pytest.mark.parametrize("code", ALL)
 def test_published_bands_tile_the_whole_range_without_overlap(code: InstrumentCode) -> None:
     bands = get_instrument(code).bands
-    for lower, upper in zip(bands, bands[1:], strict=False):
+    for lower, upper in pairwise(bands):
         assert lower.high + 1 == upper.low
     if bands:
         assert bands[0].low == 0
