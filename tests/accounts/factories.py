@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor
+from pinpoint.actors import Actor
 from pinpoint.accounts.schemas import ClinicPublic, UserPublic
 from pinpoint.accounts.service import authenticate, create_clinic, create_user, issue_token
 from pinpoint.care.models import Patient

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 
 from pinpoint.accounts import service
 from pinpoint.accounts.models import AuthToken, User
-from pinpoint.accounts.roles import Role
+from pinpoint.actors import Role
 from pinpoint.accounts.service import (
     authenticate,
     create_clinic,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pinpoint.accounts.models import Clinic, User
-from pinpoint.accounts.roles import Role
+from pinpoint.actors import Role
 from pinpoint.accounts.service import authenticate
 from pinpoint.care import demo, service
 from pinpoint.care.eligibility import needler_eligibility

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pinpoint.accounts.roles import Role
+from pinpoint.actors import Role
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
@@ -403,7 +403,9 @@ def test_the_session_form_context_offers_the_clinics_needlers(engine: Engine) ->
     assert [n.npi for n in page.clinic.needlers] == [npi]
     assert page.form.value("practitioner_npi") == npi
     assert len(page.rows) == clinic_forms.MIN_MUSCLE_ROWS
-    assert page.episode.needling_blocked == "Screen the patient before the first session."
+    assert page.episode.needling_blocked == (
+        "No screening recorded for this episode: screen the patient before the first session."
+    )
     assert actor.role is Role.CLINICIAN
 
 

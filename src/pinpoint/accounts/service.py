@@ -24,8 +24,8 @@ from pinpoint.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.schemas import ClinicPublic, IssuedToken, UserPublic
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.audit.service import record
 from pinpoint.care.models import Patient

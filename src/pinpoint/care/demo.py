@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, select
 
 from pinpoint.accounts.models import Clinic
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.service import create_clinic, create_user
+from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.care.eligibility import needler_eligibility
 from pinpoint.care.models import Patient
