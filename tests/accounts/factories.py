@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from pinpoint.actors import Actor
 from pinpoint.accounts.schemas import ClinicPublic, UserPublic
 from pinpoint.accounts.service import authenticate, create_clinic, create_user, issue_token
+from pinpoint.actors import Actor
 from pinpoint.care.models import Patient
 from pinpoint.db.engine import transaction
 

@@ -11,7 +11,6 @@ from sqlalchemy import Engine, select
 
 from pinpoint.accounts import service
 from pinpoint.accounts.models import AuthToken, User
-from pinpoint.actors import Role
 from pinpoint.accounts.service import (
     authenticate,
     create_clinic,
@@ -22,6 +21,7 @@ from pinpoint.accounts.service import (
     revoke_token,
     token_hash,
 )
+from pinpoint.actors import Role
 from pinpoint.db.engine import session_factory
 from pinpoint.errors import Conflict, InvalidInput, Unauthorized
 from tests.accounts import factories

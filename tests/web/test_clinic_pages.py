@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pinpoint.actors import Role
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
+from pinpoint.actors import Role
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
 from pinpoint.care.models import NeedlingSession

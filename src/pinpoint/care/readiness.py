@@ -21,9 +21,7 @@ class LatestScreening:
     override_reason: str | None
 
 
-def needling_refusal(
-    status: str, screening: LatestScreening | None, consented: bool
-) -> str | None:
+def needling_refusal(status: str, screening: LatestScreening | None, consented: bool) -> str | None:
     """Why a session would be refused now, or None when it may be recorded."""
     if status == "closed":
         return "this episode is closed; open a new episode of care"
