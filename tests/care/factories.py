@@ -50,7 +50,6 @@ def actor(
             clinic_id=clinic_id,
             patient_id=patient_id,
             active=True,
-            failed_logins=0,
         )
         session.add(row)
         session.flush()

@@ -20,6 +20,7 @@ from pinpoint.actors import Role
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
 from pinpoint.care.models import NeedlingSession
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
 from pinpoint.web.pages import clinic_context, clinic_forms
@@ -164,7 +165,7 @@ def test_a_patient_user_sees_only_their_own_chart_read_only(
     csrf = login(client)
     own, _episode = ready_episode(client, csrf)
     other = add_patient(client, csrf, "MRN-8", "Other")
-    create_user(engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-7")
+    create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-7")
     login(client, "pat@example.org")
     home = client.get("/clinic")
     assert home.status_code == 303
