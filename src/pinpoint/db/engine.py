@@ -44,18 +44,18 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Server settings ride on libpq's ``options``, after any the URL already carries.
+    # Server settings ride on libpq's ``options`` in the URL (after any it already carries),
+    # so connections made from ``engine.url`` outside the pool get them too.
     given = parsed.query.get("options") or ()
     given = (given,) if isinstance(given, str) else given
     options = " ".join([*given, f"-c lock_timeout={LOCK_WAIT_MS}"])
     return create_engine(
-        parsed.difference_update_query(["options"]),
+        parsed.update_query_dict({"options": options}),
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         pool_timeout=10,
         hide_parameters=True,
-        connect_args={"options": options},
     )
 
 
