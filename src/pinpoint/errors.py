@@ -59,3 +59,11 @@ class DataError(PinpointError):
 
     exit_code = 1
     http_status = 500
+
+
+class Unavailable(PinpointError):
+    """The database or a file it needs cannot be used as configured: a read-only file or
+    folder, a server that cannot be reached, a role that may not write."""
+
+    exit_code = 1
+    http_status = 503
