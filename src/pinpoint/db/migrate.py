@@ -3,6 +3,7 @@ telling which schema version a database is at."""
 
 from __future__ import annotations
 
+import sqlite3
 from functools import cache
 from importlib import resources
 
@@ -78,3 +79,19 @@ def tables_at(revision: str) -> frozenset[str]:
             return frozenset(inspect(engine).get_table_names())
         finally:
             engine.dispose()
+
+
+def sqlite_file_revisions(conn: sqlite3.Connection) -> list[str] | None:
+    """``stored_revisions`` for a plain ``sqlite3`` connection (backup, restore, check)."""
+    found = conn.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
+    ).fetchone()
+    if found is None:
+        return None
+    rows = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}")  # noqa: S608
+    return sorted(str(row[0]) for row in rows)
+
+
+def sqlite_file_tables(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    return {str(row[0]) for row in rows}

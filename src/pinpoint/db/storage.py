@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import stat
 import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from pinpoint.errors import Unavailable
+from pinpoint.errors import InvalidInput, Unavailable
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -147,3 +148,42 @@ def prepare_sqlite(path: Path, data_dir: Path | None = None) -> list[str]:
         check_file_writable(file)
     check_sqlite_file(path)
     return [note for note in notes if note]
+
+
+def connect_existing(path: Path, *, timeout: float = 30.0) -> sqlite3.Connection:
+    """Open a database that must already exist (never creating it), in autocommit mode."""
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder, not a database")
+    if not path.is_file():
+        raise InvalidInput(f"no database at {path}")
+    uri = path.resolve().as_uri() + "?mode=rw"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+
+
+def private_temp(beside: Path) -> Path:
+    """A new empty 0600 file in ``beside``'s folder, named after it, for an atomic write."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=".partial", dir=beside.parent)
+    except OSError as exc:
+        raise Unavailable(f"the folder {beside.parent} is not writable ({_reason(exc)})") from exc
+    os.fchmod(fd, FILE_MODE)
+    os.close(fd)
+    return Path(name)
+
+
+def remove_quietly(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def publish(temp: Path, final: Path) -> None:
+    """Make ``temp`` durable, then give it the name ``final`` in one step."""
+    with temp.open("rb+") as handle:
+        os.fsync(handle.fileno())
+    temp.replace(final)
+    fd = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
