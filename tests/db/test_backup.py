@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sqlite3
 import subprocess
 import threading
 import time
@@ -25,7 +24,7 @@ from pinpoint.db.postgres import pg_dump_command
 from pinpoint.db.restore import restore_sqlite
 from tests.care import factories as f
 from tests.conftest import POSTGRES_URL
-from tests.db.helpers import mode, one_line_error
+from tests.db.helpers import mode, one_line_error, sqlite
 
 
 @pytest.fixture
@@ -38,12 +37,12 @@ def live(data_dir: Path) -> Iterator[Engine]:
 
 
 def _session_ids(database: Path) -> set[int]:
-    with sqlite3.connect(database) as conn:
+    with sqlite(database) as conn:
         return {row[0] for row in conn.execute("SELECT id FROM needling_sessions")}
 
 
 def _muscles_per_session(database: Path) -> set[int]:
-    with sqlite3.connect(database) as conn:
+    with sqlite(database) as conn:
         rows = conn.execute(
             "SELECT count(m.id) FROM needling_sessions s "
             "LEFT JOIN session_muscles m ON m.session_id = s.id GROUP BY s.id"
@@ -195,7 +194,7 @@ def test_backup_refuses_a_database_that_is_not_pinpoints(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data_dir.mkdir()
-    with sqlite3.connect(data_dir / "pinpoint.db") as conn:
+    with sqlite(data_dir / "pinpoint.db") as conn:
         conn.execute("CREATE TABLE notes (body TEXT)")
     assert run(["backup", "--out", str(tmp_path / "x.db")]) == 2
     assert "not a Pinpoint database" in one_line_error(capsys.readouterr().err)

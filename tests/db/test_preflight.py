@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -23,7 +22,7 @@ from pinpoint.db.preflight import open_database, prepare_database
 from pinpoint.errors import Unavailable
 from tests.conftest import POSTGRES_URL
 from tests.db.conftest import MakeReadOnly
-from tests.db.helpers import mode, one_line_error
+from tests.db.helpers import mode, one_line_error, sqlite
 
 CREATE = ["clinic", "create", "Front Range PT", "--state", "CO"]
 
@@ -128,7 +127,7 @@ def test_a_database_of_a_newer_schema_version_is_refused_not_migrated(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database = _existing_database(data_dir)
-    with sqlite3.connect(database) as conn:
+    with sqlite(database) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     capsys.readouterr()
     assert run(CREATE) == 1

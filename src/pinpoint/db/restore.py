@@ -179,11 +179,9 @@ def _keep_previous(target: Path) -> Path:
     return kept
 
 
-def _copy_private(file: Path, target: Path) -> Path:
-    temp = private_temp(target)
+def _copy(file: Path, temp: Path) -> None:
     with file.open("rb") as src, temp.open("wb") as dst:
         shutil.copyfileobj(src, dst, checksum.CHUNK)
-    return temp
 
 
 def restore_sqlite(file: Path, target: Path, *, force: bool = False) -> RestoreResult:
@@ -201,9 +199,10 @@ def restore_sqlite(file: Path, target: Path, *, force: bool = False) -> RestoreR
         )
     create_private_folder(target.parent)
     check_folder_writable(target.parent)
-    temp = _copy_private(file, target)
+    temp = private_temp(target)
     kept = None
     try:
+        _copy(file, temp)
         version = examine(temp, file)
         with _held_alone(target) if exists else contextlib.nullcontext():
             kept = _keep_previous(target) if exists else None
