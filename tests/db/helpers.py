@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 
 def one_line_error(err: str) -> str:
     """A CLI error is one line on stderr, never a traceback."""
@@ -31,3 +33,12 @@ def sqlite(path: Path) -> Iterator[sqlite3.Connection]:
             yield conn
     finally:
         conn.close()
+
+
+def with_options(url: str, extra: str) -> str:
+    """The URL with ``extra`` added to the PostgreSQL ``options`` it already has."""
+    parsed = make_url(url)
+    options = str(parsed.query.get("options", ""))
+    return parsed.update_query_dict({"options": f"{options} {extra}".strip()}).render_as_string(
+        hide_password=False
+    )

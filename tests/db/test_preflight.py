@@ -22,7 +22,7 @@ from pinpoint.db.preflight import open_database, prepare_database
 from pinpoint.errors import Unavailable
 from tests.conftest import POSTGRES_URL
 from tests.db.conftest import MakeReadOnly
-from tests.db.helpers import mode, one_line_error, sqlite
+from tests.db.helpers import mode, one_line_error, sqlite, with_options
 
 CREATE = ["clinic", "create", "Front Range PT", "--state", "CO"]
 
@@ -246,14 +246,6 @@ def test_a_silent_second_start_has_nothing_to_tighten(data_dir: Path) -> None:
 # ---- PostgreSQL ----------------------------------------------------------------------------
 
 
-def _with_options(url: str, extra: str) -> str:
-    parsed = make_url(url)
-    options = str(parsed.query.get("options", ""))
-    return parsed.update_query_dict({"options": f"{options} {extra}".strip()}).render_as_string(
-        hide_password=False
-    )
-
-
 @pytest.mark.backends("postgres")
 def test_an_unreachable_server_is_named_without_its_password(
     engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
@@ -285,7 +277,7 @@ def test_a_read_only_database_is_refused_at_start(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    url = _with_options(database_url, "-cdefault_transaction_read_only=on")
+    url = with_options(database_url, "-cdefault_transaction_read_only=on")
     monkeypatch.setenv("PINPOINT_DATABASE_URL", url)
     assert run(CREATE) == 1
     err = one_line_error(capsys.readouterr().err)
