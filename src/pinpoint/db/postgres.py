@@ -28,8 +28,11 @@ def is_postgres(url: str) -> bool:
 def describe(url: str) -> str:
     """``database D on HOST:PORT as USER``, without the password."""
     parsed = make_url(url)
-    host = parsed.host or parsed.query.get("host") or "the local socket"
-    where = f"{host}:{parsed.port or 5432}" if parsed.host else str(host)
+    socket = parsed.query.get("host")
+    if parsed.host:
+        where = f"{parsed.host}:{parsed.port or 5432}"
+    else:
+        where = socket if isinstance(socket, str) else "the local socket"
     user = f" as {parsed.username}" if parsed.username else ""
     return f"database {parsed.database or '(default)'} on {where}{user}"
 

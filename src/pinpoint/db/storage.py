@@ -181,7 +181,10 @@ def publish(temp: Path, final: Path) -> None:
     """Make ``temp`` durable, then give it the name ``final`` in one step."""
     with temp.open("rb+") as handle:
         os.fsync(handle.fileno())
-    temp.replace(final)
+    try:
+        temp.replace(final)
+    except OSError as exc:
+        raise Unavailable(f"cannot write {final} ({_reason(exc)})") from exc
     fd = os.open(final.parent, os.O_RDONLY)
     try:
         os.fsync(fd)
