@@ -1,14 +1,17 @@
-"""``/api/v1/audit``: the clinic's audit log, for clinic admins."""
+"""``/api/v1/audit``: the audit log, a clinic admin's own clinic or everything for operators."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import MAX_ID, MAX_LIMIT, AuditPage, list_events
-from pinpoint.web.security import AdminActor, EngineDep
+from pinpoint.web.security import EngineDep, require_roles
+
+AuditReader = Annotated[Actor, Depends(require_roles(Role.CLINIC_ADMIN, Role.OPERATOR))]
 
 router = APIRouter(tags=["audit"])
 
@@ -16,12 +19,19 @@ router = APIRouter(tags=["audit"])
 @router.get(
     "/audit",
     response_model=AuditPage,
-    summary="The clinic's audit log, newest first (clinic admins only)",
-    responses={401: {"description": "No valid token"}, 403: {"description": "Not a clinic admin"}},
+    summary="The audit log, newest first (clinic admins: their clinic; operators: all)",
+    responses={
+        401: {"description": "No valid token"},
+        403: {"description": "Not a clinic admin or operator, or another clinic's log"},
+    },
 )
 def read_audit(
-    actor: AdminActor,
+    actor: AuditReader,
     engine: EngineDep,
+    clinic_id: Annotated[
+        int | None,
+        Query(ge=1, le=MAX_ID, description="Operators: only this clinic's events."),
+    ] = None,
     user_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only this user's events.")
     ] = None,
@@ -31,6 +41,9 @@ def read_audit(
     record_type: Annotated[
         str | None, Query(max_length=40, description="e.g. patient, session.")
     ] = None,
+    outcome: Annotated[
+        Literal["ok", "denied"] | None, Query(description="ok, or denied for refusals.")
+    ] = None,
     since: Annotated[datetime | None, Query(description="From (inclusive), ISO 8601.")] = None,
     until: Annotated[datetime | None, Query(description="Until (exclusive), ISO 8601.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
@@ -39,6 +52,8 @@ def read_audit(
     return list_events(
         engine,
         actor,
+        clinic_id=clinic_id,
+        outcome=outcome,
         user_id=user_id,
         action=action,
         record_type=record_type,
