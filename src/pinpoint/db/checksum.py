@@ -47,9 +47,14 @@ def expected_digest(path: Path) -> str | None:
     return chosen[0]["digest"].lower()
 
 
-def verify(path: Path) -> tuple[str, bool]:
-    """FILE's digest, and whether ``FILE.sha256`` was there (a mismatch is refused)."""
-    actual = sha256_of(path)
+def verify(path: Path, copy: Path | None = None) -> tuple[str, bool]:
+    """The digest of ``copy`` (by default ``path`` itself), and whether ``path.sha256``
+    was there to check it against; a mismatch is refused.
+
+    Checking the copy that will be used, not the original read a second time, means what
+    is restored is exactly what was verified.
+    """
+    actual = sha256_of(copy or path)
     expected = expected_digest(path)
     if expected is not None and expected != actual:
         raise InvalidInput(

@@ -1,7 +1,7 @@
 """``pinpoint restore``: put a backup in place of the embedded database, or refuse clearly.
 
-The file is checked against ``FILE.sha256`` when that exists, copied to a temporary file
-beside the database, and only that private copy is opened and examined: a SQLite
+The file is copied to a temporary file beside the database, and only that private copy
+is checked against ``FILE.sha256`` (when that exists), opened and examined: a SQLite
 database, intact, with a schema version this Pinpoint knows and the tables of that
 version. An existing database is replaced only with ``force``, only while no one has it
 open, and is kept beside it under a dated name. The copy takes the database's name in one
@@ -189,7 +189,6 @@ def restore_sqlite(file: Path, target: Path, *, force: bool = False) -> RestoreR
     _require_file(file)
     if file.resolve() == target.resolve():
         raise InvalidInput(f"{file} is the database itself", field="file")
-    digest, verified = checksum.verify(file)
     _require_sqlite_header(file)
     exists = target.exists() and target.stat().st_size > 0
     if exists and not force:
@@ -203,6 +202,7 @@ def restore_sqlite(file: Path, target: Path, *, force: bool = False) -> RestoreR
     kept = None
     try:
         _copy(file, temp)
+        digest, verified = checksum.verify(file, temp)
         version = examine(temp, file)
         with _held_alone(target) if exists else contextlib.nullcontext():
             kept = _keep_previous(target) if exists else None
