@@ -55,3 +55,26 @@ class Alert(Base):
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str | None] = mapped_column(Text)
     open: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class Assignment(Base):
+    """A questionnaire the clinic asked a patient to answer by a date.
+
+    ``reason``: ``intake``, ``follow_up`` (every few sessions), ``discharge``, or
+    ``phq2_positive`` (a PHQ-2 of 3 or more prompts a PHQ-9). Done when an assessment of
+    the instrument is recorded for the episode (``completed_by``); ``cancelled`` when the
+    clinic withdraws it.
+    """
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id"), index=True)
+    instrument: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[date] = mapped_column(Date)
+    completed_by: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
