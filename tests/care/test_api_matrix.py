@@ -15,13 +15,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from pinpoint.accounts.service import authenticate, create_user, issue_token
-from pinpoint.care import service
+from pinpoint.actors import Actor
+from pinpoint.care import service, sessions
 from pinpoint.care.models import Episode, Patient
 from pinpoint.care.patient_accounts import create_patient_user
+from pinpoint.care.schemas import AdverseEventCreate
 from pinpoint.config import Settings
 from pinpoint.outcomes.assessments import record_assessment
+from pinpoint.outcomes.assignments import create_assignment
 from pinpoint.outcomes.models import Assessment
-from pinpoint.outcomes.records_schemas import AssessmentCreate
+from pinpoint.outcomes.records_schemas import AssessmentCreate, AssignmentCreate
 from pinpoint.web.app import create_app
 from pinpoint.web.security import clinical_routes
 from tests.care import factories as f
@@ -42,11 +45,21 @@ PATIENT_READS = {
     ("GET", "/api/v1/sessions/{id}"),
     ("GET", "/api/v1/episodes/{id}/assessments"),
     ("GET", "/api/v1/assessments/{id}"),
+    ("GET", "/api/v1/episodes/{id}/assignments"),
+    ("GET", "/api/v1/adverse-events/{id}"),
 }
-# What a patient user may write about their own record: their questionnaires.
-PATIENT_WRITES = {("POST", "/api/v1/episodes/{id}/assessments")}
+# What a patient user may write about their own record: their questionnaires, and a side
+# effect after one of their sessions.
+PATIENT_WRITES = {
+    ("POST", "/api/v1/episodes/{id}/assessments"),
+    ("POST", "/api/v1/sessions/{id}/adverse-events"),
+}
 # POST routes that act on a record rather than create one (200, not 201).
-ACTIONS = {("POST", "/api/v1/alerts/{id}/resolve")}
+ACTIONS = {
+    ("POST", "/api/v1/alerts/{id}/resolve"),
+    ("POST", "/api/v1/assignments/{id}/cancel"),
+    ("POST", "/api/v1/adverse-events/{id}/review"),
+}
 
 
 @dataclass
@@ -55,7 +68,9 @@ class World:
     a: f.Chart
     session_id: int
     assessment_id: int
+    event_id: int
     tokens: dict[str, dict[str, str]]
+    patient: Actor
 
     def version(
         self, model: type[Patient] | type[Episode] | type[Assessment], record_id: int
@@ -73,6 +88,19 @@ class World:
         assert made.alert is not None
         return made.alert.id
 
+    def new_assignment(self) -> int:
+        data = AssignmentCreate.model_validate(
+            {"instrument": "nprs", "reason": "follow_up", "every_sessions": 2}
+        )
+        return create_assignment(self.engine, self.a.clinician, self.a.episode_id, data).id
+
+    def new_report(self) -> int:
+        """A side effect the patient reported, awaiting review."""
+        data = AdverseEventCreate.model_validate(
+            {"type": "bruising", "severity": "mild", "onset_on": "2025-03-05"}
+        )
+        return sessions.record_adverse_event(self.engine, self.patient, self.session_id, data).id
+
     def new_episode(self) -> int:
         return service.create_episode(
             self.engine, self.a.clinician, self.a.patient_id, f.episode_data()
@@ -86,6 +114,7 @@ _patient: Target = lambda w: w.a.patient_id  # noqa: E731
 _episode: Target = lambda w: w.a.episode_id  # noqa: E731
 _session: Target = lambda w: w.session_id  # noqa: E731
 _assessment: Target = lambda w: w.assessment_id  # noqa: E731
+_event: Target = lambda w: w.event_id  # noqa: E731
 
 # (method, path) -> (which record {id} names, a valid body)
 REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
@@ -145,6 +174,17 @@ REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
         lambda w: {"version": w.version(Assessment, w.assessment_id), "responses": [3]},
     ),
     ("GET", "/api/v1/assessments/{id}/history"): (_assessment, lambda w: None),
+    ("GET", "/api/v1/adverse-events/{id}"): (_event, lambda w: None),
+    ("POST", "/api/v1/adverse-events/{id}/review"): (
+        lambda w: w.new_report(),
+        lambda w: {"version": 1, "action_taken": "Called the patient; bruise fading."},
+    ),
+    ("POST", "/api/v1/episodes/{id}/assignments"): (
+        _episode,
+        lambda w: {"instrument": "odi", "reason": "follow_up", "due_on": "2025-03-20"},
+    ),
+    ("GET", "/api/v1/episodes/{id}/assignments"): (_episode, lambda w: None),
+    ("POST", "/api/v1/assignments/{id}/cancel"): (lambda w: w.new_assignment(), lambda w: None),
     ("GET", "/api/v1/alerts"): (None, lambda w: None),
     ("POST", "/api/v1/alerts/{id}/resolve"): (
         lambda w: w.new_alert(),
@@ -186,14 +226,19 @@ def world(engine: Engine) -> World:
         "other_clinic": create_user(engine, "b@example.org", "clinic_admin", PASSWORD, "Clinic B"),
     }
     tokens: dict[str, dict[str, str]] = {"anonymous": {}}
+    actors = {}
     for name, user in users.items():
-        actor = authenticate(engine, user.email, PASSWORD)
-        tokens[name] = {"Authorization": f"Bearer {issue_token(engine, actor).token}"}
+        actors[name] = authenticate(engine, user.email, PASSWORD)
+        tokens[name] = {"Authorization": f"Bearer {issue_token(engine, actors[name]).token}"}
     nprs = AssessmentCreate.model_validate(
         {"instrument": "nprs", "responses": [6], "taken_on": "2025-03-04"}
     )
     assessment_id = record_assessment(engine, a.clinician, a.episode_id, nprs).id
-    return World(engine, a, session_id, assessment_id, tokens)
+    soreness = AdverseEventCreate.model_validate(
+        {"type": "soreness", "severity": "mild", "onset_on": "2025-03-04"}
+    )
+    event_id = sessions.record_adverse_event(engine, a.clinician, session_id, soreness).id
+    return World(engine, a, session_id, assessment_id, event_id, tokens, actors["patient"])
 
 
 def expected(role: str, method: str, path: str) -> int:

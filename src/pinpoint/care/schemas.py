@@ -9,9 +9,16 @@ what the API returns; they carry the record's ``id`` and, for editable records, 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from pinpoint.care.codes import (
     AdverseEventType,
@@ -258,6 +265,20 @@ class AdverseEventCreate(_Input):
         return value
 
 
+class AdverseEventReview(_Input):
+    """A clinician's review of a side effect the patient reported: what was found and
+    done, and the type, severity and course as the clinician judges them."""
+
+    version: int = Field(ge=1, le=2**31 - 1, description="The version you read.")
+    action_taken: Annotated[LongText, StringConstraints(min_length=3)] = Field(
+        description="What was found and done: e.g. called the patient, examined the site."
+    )
+    type: AdverseEventType | None = None
+    severity: Severity | None = None
+    resolved: bool | None = None
+    duration: ShortText | None = None
+
+
 class AdverseEventPublic(_Public):
     id: int
     version: int
@@ -271,6 +292,13 @@ class AdverseEventPublic(_Public):
     resolved: bool
     reportable: bool = Field(description="The clinic's state requires reporting it to the board.")
     report_deadline_days: int | None = Field(description="Days allowed for that report.")
+    reported_by: Literal["clinic", "patient"] = Field(
+        default="clinic", description="Recorded by the clinic, or reported by the patient."
+    )
+    review_status: Literal["reviewed", "awaiting_review"] = Field(
+        default="reviewed", description="A patient's report awaits a clinician's review."
+    )
+    reviewed_at: UtcDatetime | None = None
 
 
 class SessionPublic(_Public):

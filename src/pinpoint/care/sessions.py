@@ -10,16 +10,19 @@ from ``care.cpt``; its precautions from the screening.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pinpoint.actors import Actor
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import add_audited, record
 from pinpoint.care import access, views
-from pinpoint.care.codes import REPORTABLE_SEVERITIES
+from pinpoint.care.adverse_events import AWAITING_REVIEW, REVIEWED, reportability
 from pinpoint.care.cpt import cpt_for_muscles
-from pinpoint.care.eligibility import needler_eligibility, practitioner_profession
+from pinpoint.care.eligibility import needler_eligibility
 from pinpoint.care.models import AdverseEvent, Consent, Episode, NeedlingSession, Screening
 from pinpoint.care.models import SessionMuscle as MuscleRow
 from pinpoint.care.readiness import LatestScreening, needling_refusal
@@ -32,7 +35,6 @@ from pinpoint.care.schemas import (
 from pinpoint.db.engine import transaction
 from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.law.eligibility import Verdict
-from pinpoint.law.service import law_status
 
 
 def _latest_screening(session: Session, episode: Episode) -> Screening | None:
@@ -68,6 +70,21 @@ def _require_eligible(session: Session, state: str, data: SessionCreate) -> None
             f"{data.performed_on.isoformat()} ({verdict.verdict.value}): {reasons}",
             field="practitioner_npi",
         )
+
+
+def dates_by_episode(session: Session, episode_ids: Sequence[int]) -> dict[int, list[date]]:
+    """The days each episode's sessions were performed on, in order (one query)."""
+    found: dict[int, list[date]] = {}
+    if not episode_ids:
+        return found
+    rows = session.execute(
+        select(NeedlingSession.episode_id, NeedlingSession.performed_on)
+        .where(NeedlingSession.episode_id.in_(list(episode_ids)))
+        .order_by(NeedlingSession.performed_on, NeedlingSession.id)
+    )
+    for episode_id, day in rows:
+        found.setdefault(episode_id, []).append(day)
+    return found
 
 
 def record_session(
@@ -117,20 +134,30 @@ def get_session(engine: Engine, actor: Actor, session_id: int) -> SessionPublic:
 def record_adverse_event(
     engine: Engine, actor: Actor, session_id: int, data: AdverseEventCreate
 ) -> AdverseEventPublic:
-    """An adverse event after a session, also one the patient reports later.
+    """An adverse event after a session: recorded by staff, or reported by the session's
+    patient (then it awaits a clinician's review, ``care.adverse_events``).
 
     Where the clinic's state requires adverse incidents to be reported to the board (law
     base, the needler's profession, on the onset date), a significant or serious event is
     flagged ``reportable`` with the deadline in days.
     """
+    by_patient = actor.role is Role.PATIENT
+    if by_patient and data.action_taken:
+        raise InvalidInput(
+            "the clinic records the action taken when it reviews your report; describe "
+            "what happened in the description",
+            field="action_taken",
+        )
     with transaction(engine, write=True) as session:
-        needling = access.load(session, actor, NeedlingSession, session_id, write=True)
+        needling = access.load(
+            session, actor, NeedlingSession, session_id, write=True, patient_writes=True
+        )
         if data.onset_on < needling.performed_on:
             raise InvalidInput("an adverse event cannot start before the session", field="onset_on")
         clinic = access.clinic_of(session, actor)
-        profession = practitioner_profession(session, needling.practitioner_npi)
-        rules = law_status(clinic.state, profession, data.onset_on).requirements
-        reportable = bool(rules.adverse_event_reporting) and data.severity in REPORTABLE_SEVERITIES
+        reportable, deadline = reportability(
+            session, clinic.state, needling.practitioner_npi, data.severity, data.onset_on
+        )
         row = AdverseEvent(
             clinic_id=needling.clinic_id,
             session_id=needling.id,
@@ -144,7 +171,9 @@ def record_adverse_event(
             description=data.description,
             resolved=data.resolved,
             reportable=reportable,
-            report_deadline_days=rules.adverse_event_deadline_days if reportable else None,
+            report_deadline_days=deadline,
+            reported_by="patient" if by_patient else "clinic",
+            review_status=AWAITING_REVIEW if by_patient else REVIEWED,
         )
         add_audited(session, actor, "adverse_event", row)
         return AdverseEventPublic.model_validate(row)

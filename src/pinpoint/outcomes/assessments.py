@@ -23,7 +23,7 @@ from pinpoint.care.models import Episode
 from pinpoint.care.schemas import Revision
 from pinpoint.db.engine import transaction
 from pinpoint.errors import InvalidInput
-from pinpoint.outcomes import alerts
+from pinpoint.outcomes import alerts, assignments
 from pinpoint.outcomes.catalogue import get_instrument
 from pinpoint.outcomes.change import compare
 from pinpoint.outcomes.display import CRISIS_LINE
@@ -84,7 +84,9 @@ def _stored_answers(instrument: str, responses: Sequence[Any]) -> list[int | Non
 def record_assessment(
     engine: Engine, actor: Actor, episode_id: int, data: AssessmentCreate
 ) -> AssessmentPublic:
-    """Score and store an assessment; a PHQ-9 with item 9 above 0 raises an alert."""
+    """Score and store an assessment; a PHQ-9 with item 9 above 0 raises an alert. It
+    answers the instrument's open assignment, and a positive PHQ-2 assigns a PHQ-9
+    (``assignments.on_assessment``), all in one transaction."""
     result = score_responses(data.instrument, data.responses, data.activities)
     with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True, patient_writes=True)
@@ -107,6 +109,7 @@ def record_assessment(
         )
         add_audited(session, actor, "assessment", row)
         alert = alerts.raise_for(session, actor, episode, row, result)
+        assignments.on_assessment(session, actor, episode, row, result)
         session.refresh(row)
         return public(row, alert)
 

@@ -63,7 +63,8 @@ class Assignment(Base):
     ``reason``: ``intake``, ``follow_up`` (every few sessions), ``discharge``, or
     ``phq2_positive`` (a PHQ-2 of 3 or more prompts a PHQ-9). Done when an assessment of
     the instrument is recorded for the episode (``completed_by``); ``cancelled`` when the
-    clinic withdraws it.
+    clinic withdraws it. A follow-up with ``every_sessions`` N falls due at the N-th
+    session on or after ``due_on`` (see ``outcomes.assignments``).
     """
 
     __tablename__ = "assignments"
@@ -74,6 +75,7 @@ class Assignment(Base):
     instrument: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[date] = mapped_column(Date)
+    every_sessions: Mapped[int | None] = mapped_column(Integer)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

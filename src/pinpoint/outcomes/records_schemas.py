@@ -6,14 +6,14 @@ The answers are checked by the instrument's own rules (``scoring``), so a bad an
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from pinpoint.care.fields import ClinicalDate, LongText, UtcDatetime
+from pinpoint.care.fields import EARLIEST, ClinicalDate, LongText, UtcDatetime
 from pinpoint.outcomes.schemas import Change, ScoreResult
-from pinpoint.outcomes.vocabulary import InstrumentCode
+from pinpoint.outcomes.vocabulary import AssignmentReason, DueState, InstrumentCode
 
 Responses = Annotated[
     list[Any],
@@ -116,3 +116,65 @@ class AssessmentList(BaseModel):
         description="Per instrument, from the first scored assessment to the latest, read "
         "against its MCID (guidance from group studies, not a verdict on one patient).",
     )
+
+
+# ---- assignments ---------------------------------------------------------------------------
+
+PLAN_AHEAD = timedelta(days=2 * 366)
+
+
+def _plannable(day: date) -> date:
+    """A due date: from 1900 up to two years ahead."""
+    if not EARLIEST <= day <= date.today() + PLAN_AHEAD:
+        raise ValueError("a due date must be a real date at most two years ahead")
+    return day
+
+
+PlanDate = Annotated[date, AfterValidator(_plannable)]
+
+
+class AssignmentCreate(BaseModel):
+    """A questionnaire the clinic asks the patient to answer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instrument: InstrumentCode = Field(description="nprs, odi, ndi, phq2, phq9 or psfs.")
+    reason: Literal["intake", "follow_up", "discharge"] = Field(
+        description="intake, follow_up (by date, or every N sessions) or discharge."
+    )
+    due_on: PlanDate | None = Field(
+        default=None,
+        description="The day it should be answered (default today). With every_sessions: "
+        "the day from which sessions are counted.",
+    )
+    every_sessions: int | None = Field(
+        default=None,
+        ge=1,
+        le=50,
+        description="follow_up only: due at the N-th session on or after due_on; when "
+        "answered, the next one is set for the N-th session after that.",
+    )
+
+
+class AssignmentPublic(BaseModel):
+    id: int
+    episode_id: int
+    instrument: InstrumentCode
+    reason: AssignmentReason
+    due_on: date
+    every_sessions: int | None
+    state: DueState = Field(description="upcoming, due, overdue, done or cancelled, today.")
+    due_from: date | None = Field(
+        description="The day it fell or falls due (every_sessions: the N-th session's day; "
+        "null while fewer sessions have been documented)."
+    )
+    sessions_counted: int | None = Field(
+        default=None, description="every_sessions: sessions documented toward it so far."
+    )
+    completed_by: int | None = Field(description="The assessment that answered it.")
+    cancelled: bool
+    created_at: datetime
+
+
+class AssignmentList(BaseModel):
+    assignments: list[AssignmentPublic]

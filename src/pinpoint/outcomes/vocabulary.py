@@ -39,3 +39,22 @@ class Rule(StrEnum):
     PERCENT_OF_ANSWERED = "percent_of_answered"
     MEAN_SUBSTITUTED_TOTAL = "mean_substituted_total"
     MEAN = "mean"
+
+
+class AssignmentReason(StrEnum):
+    """Why the clinic asked for a questionnaire (``phq2_positive``: given automatically)."""
+
+    INTAKE = "intake"
+    FOLLOW_UP = "follow_up"
+    DISCHARGE = "discharge"
+    PHQ2_POSITIVE = "phq2_positive"
+
+
+class DueState(StrEnum):
+    """Where an assignment stands on a day (``outcomes.assignments.due_state``)."""
+
+    UPCOMING = "upcoming"
+    DUE = "due"
+    OVERDUE = "overdue"
+    DONE = "done"
+    CANCELLED = "cancelled"

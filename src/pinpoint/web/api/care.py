@@ -1,8 +1,9 @@
 """``/api/v1`` clinical records: patients, episodes, plans, screenings, consents, sessions,
 adverse events. Each route authenticates (``CurrentActor``; writes and staff-only reads
-through ``StaffActor``, so patients and operators get 403 first), calls one ``care``
-function and returns its answer. The domain checks roles again and keeps each clinic's
-records to itself: another clinic's record answers 404.
+through ``StaffActor``, so patients and operators get 403 first; a patient may report a
+side effect after their own session), calls one ``care`` function and returns its answer.
+The domain checks roles again and keeps each clinic's records to itself: another clinic's
+record answers 404.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query
 
-from pinpoint.care import service, sessions
+from pinpoint.care import adverse_events, service, sessions
 from pinpoint.care.schemas import (
     AdverseEventCreate,
     AdverseEventPublic,
+    AdverseEventReview,
     ConsentCreate,
     ConsentForm,
     ConsentPublic,
@@ -222,9 +224,36 @@ def read_session(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Sessio
 @_created(
     "/sessions/{id}/adverse-events",
     AdverseEventPublic,
-    "Record an adverse event after a session (flags those the state wants reported)",
+    "Record an adverse event after a session (flags those the state wants reported); "
+    "the session's patient may report one, which awaits review",
+    {
+        **WRITE_ANSWERS,
+        403: {"description": "Operators; patients report only after their own sessions"},
+    },
 )
 def create_adverse_event(
-    actor: StaffActor, engine: EngineDep, id: RecordId, body: AdverseEventCreate
+    actor: CurrentActor, engine: EngineDep, id: RecordId, body: AdverseEventCreate
 ) -> AdverseEventPublic:
     return sessions.record_adverse_event(engine, actor, id, body)
+
+
+@router.get(
+    "/adverse-events/{id}",
+    response_model=AdverseEventPublic,
+    summary="One adverse event, with who reported it and whether it awaits review",
+    responses=READ_ANSWERS,
+)
+def read_adverse_event(actor: CurrentActor, engine: EngineDep, id: RecordId) -> AdverseEventPublic:
+    return adverse_events.get_adverse_event(engine, actor, id)
+
+
+@router.post(
+    "/adverse-events/{id}/review",
+    response_model=AdverseEventPublic,
+    summary="Review a side effect the patient reported: what was found and done (staff)",
+    responses=WRITE_ANSWERS,
+)
+def review_adverse_event(
+    actor: StaffActor, engine: EngineDep, id: RecordId, body: AdverseEventReview
+) -> AdverseEventPublic:
+    return adverse_events.review_adverse_event(engine, actor, id, body)

@@ -1,8 +1,9 @@
-"""``/api/v1`` outcomes: assessments scored by their instruments, and safety alerts.
+"""``/api/v1`` outcomes: assessments scored by their instruments, safety alerts, and the
+questionnaires the clinic assigns.
 
-Patients may answer questionnaires about their own episodes (the portal); staff enter,
-correct and read them, and see and resolve the clinic's alerts. Each route calls one
-``pinpoint.outcomes`` function.
+Patients may answer questionnaires about their own episodes (the portal) and read what
+is assigned to them; staff enter, correct and read them, assign and cancel, and see and
+resolve the clinic's alerts. Each route calls one ``pinpoint.outcomes`` function.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from pinpoint.care.schemas import Revision
-from pinpoint.outcomes import alerts, assessments
+from pinpoint.outcomes import alerts, assessments, assignments
 from pinpoint.outcomes.records_schemas import (
     AlertList,
     AlertPublic,
@@ -21,6 +22,9 @@ from pinpoint.outcomes.records_schemas import (
     AssessmentList,
     AssessmentPublic,
     AssessmentUpdate,
+    AssignmentCreate,
+    AssignmentList,
+    AssignmentPublic,
 )
 from pinpoint.web.api.care import READ_ANSWERS, WRITE_ANSWERS, RecordId
 from pinpoint.web.security import CurrentActor, EngineDep, StaffActor
@@ -113,3 +117,36 @@ def resolve_alert(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: AlertResolve
 ) -> AlertPublic:
     return alerts.resolve_alert(engine, actor, id, body)
+
+
+@router.post(
+    "/episodes/{id}/assignments",
+    status_code=201,
+    response_model=AssignmentPublic,
+    summary="Assign a questionnaire (intake, follow-up by date or every N sessions, discharge)",
+    responses=WRITE_ANSWERS,
+)
+def create_assignment(
+    actor: StaffActor, engine: EngineDep, id: RecordId, body: AssignmentCreate
+) -> AssignmentPublic:
+    return assignments.create_assignment(engine, actor, id, body)
+
+
+@router.get(
+    "/episodes/{id}/assignments",
+    response_model=AssignmentList,
+    summary="An episode's assigned questionnaires with their state today, most pressing first",
+    responses=READ_ANSWERS,
+)
+def list_assignments(actor: CurrentActor, engine: EngineDep, id: RecordId) -> AssignmentList:
+    return assignments.list_assignments(engine, actor, id)
+
+
+@router.post(
+    "/assignments/{id}/cancel",
+    response_model=AssignmentPublic,
+    summary="Withdraw an assigned questionnaire that is not answered yet",
+    responses=WRITE_ANSWERS,
+)
+def cancel_assignment(actor: StaffActor, engine: EngineDep, id: RecordId) -> AssignmentPublic:
+    return assignments.cancel_assignment(engine, actor, id)
