@@ -201,17 +201,17 @@ def test_an_assessment_without_an_open_assignment_changes_nothing(engine: Engine
 
 def test_a_positive_phq2_assigns_a_phq9_due_at_once(engine: Engine) -> None:
     a = f.chart(engine)
-    today = date.today()
     _answer(engine, a.clinician, a.episode_id, "phq2", [1, 1])
-    assert _states(engine, a.clinician, a.episode_id, today) == []
-    _answer(engine, a.clinician, a.episode_id, "phq2", [2, 1])
-    (phq9,) = _states(engine, a.clinician, a.episode_id, today)
-    assert (phq9.instrument, phq9.reason, phq9.due_on) == ("phq9", "phq2_positive", today)
+    assert _states(engine, a.clinician, a.episode_id) == []
+    _answer(engine, a.clinician, a.episode_id, "phq2", [2, 1], taken_on="2025-03-06")
+    (phq9,) = _states(engine, a.clinician, a.episode_id)
+    assert (phq9.instrument, phq9.reason) == ("phq9", "phq2_positive")
+    assert phq9.due_on == date(2025, 3, 6)
     assert phq9.state is DueState.DUE
-    _answer(engine, a.clinician, a.episode_id, "phq2", [3, 3])  # still open: not twice
-    assert len(_states(engine, a.clinician, a.episode_id, today)) == 1
+    _answer(engine, a.clinician, a.episode_id, "phq2", [3, 3], taken_on="2025-03-07")
+    assert len(_states(engine, a.clinician, a.episode_id)) == 1  # still open: not twice
     answered = _answer(engine, a.clinician, a.episode_id, "phq9", [1] * 8 + [0])
-    (done,) = _states(engine, a.clinician, a.episode_id, today)
+    (done,) = _states(engine, a.clinician, a.episode_id)
     assert done.completed_by == answered.id
 
 

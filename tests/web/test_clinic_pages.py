@@ -169,7 +169,7 @@ def test_a_patient_user_sees_only_their_own_chart_read_only(
     login(client, "pat@example.org")
     home = client.get("/clinic")
     assert home.status_code == 303
-    assert home.headers["location"] == f"/clinic/patients/{own}"
+    assert home.headers["location"] == "/portal"
     chart = client.get(f"/clinic/patients/{own}")
     assert chart.status_code == 200
     assert "Riley Doe" in chart.text

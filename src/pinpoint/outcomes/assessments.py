@@ -82,11 +82,17 @@ def _stored_answers(instrument: str, responses: Sequence[Any]) -> list[int | Non
 
 
 def record_assessment(
-    engine: Engine, actor: Actor, episode_id: int, data: AssessmentCreate
+    engine: Engine,
+    actor: Actor,
+    episode_id: int,
+    data: AssessmentCreate,
+    *,
+    assignment_id: int | None = None,
 ) -> AssessmentPublic:
     """Score and store an assessment; a PHQ-9 with item 9 above 0 raises an alert. It
-    answers the instrument's open assignment, and a positive PHQ-2 assigns a PHQ-9
-    (``assignments.on_assessment``), all in one transaction."""
+    answers ``assignment_id`` (Conflict unless open for this episode and instrument) or
+    else the instrument's open assignment that fell due first, and a positive PHQ-2
+    assigns a PHQ-9 (``assignments.on_assessment``), all in one transaction."""
     result = score_responses(data.instrument, data.responses, data.activities)
     with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True, patient_writes=True)
@@ -109,7 +115,7 @@ def record_assessment(
         )
         add_audited(session, actor, "assessment", row)
         alert = alerts.raise_for(session, actor, episode, row, result)
-        assignments.on_assessment(session, actor, episode, row, result)
+        assignments.on_assessment(session, actor, episode, row, result, assignment_id=assignment_id)
         session.refresh(row)
         return public(row, alert)
 

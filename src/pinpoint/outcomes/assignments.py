@@ -4,7 +4,7 @@ The clinic assigns an instrument for ``intake``, ``follow_up`` or ``discharge`` 
 date; a follow-up may instead come back every N sessions (``every_sessions``): it falls
 due on the day of the N-th session documented on or after its ``due_on``, and once
 answered the next one is set for the N-th session after that. A PHQ-2 of 3 or more
-assigns a PHQ-9 due at once (``phq2_positive``).
+assigns a PHQ-9 due at once, on the day the PHQ-2 was taken (``phq2_positive``).
 
 When an assessment of an instrument is recorded for the episode, it answers the open
 assignment of that instrument that fell due first (then the oldest made), in the
@@ -307,12 +307,16 @@ def on_assessment(
     episode: Episode,
     assessment: Assessment,
     result: ScoreResult,
+    *,
+    assignment_id: int | None = None,
     today: date | None = None,
 ) -> None:
-    """Answer the open assignment of the instrument that fell due first (then the oldest);
-    set the next every-N-sessions follow-up; assign a PHQ-9 after a positive PHQ-2.
+    """Answer an open assignment of the instrument: ``assignment_id``, or else the one
+    that fell due first (then the oldest made); set the next every-N-sessions follow-up;
+    assign a PHQ-9 after a positive PHQ-2.
 
-    Runs in the caller's transaction, which holds the episode's lock.
+    Runs in the caller's transaction, which holds the episode's lock; an
+    ``assignment_id`` that is not open for this episode and instrument is Conflict.
     """
     day = today or date.today()
     open_rows = [
@@ -320,11 +324,18 @@ def on_assessment(
         for a in states_of(session, [episode.id], day, open_only=True).get(episode.id, [])
         if a.instrument == assessment.instrument
     ]
+    if assignment_id is not None:
+        chosen = [a for a in open_rows if a.id == assignment_id]
+        if not chosen:
+            raise Conflict(
+                "this questionnaire was already answered or withdrawn", field="assignment_id"
+            )
+        open_rows = chosen
     if open_rows:
         first = min(open_rows, key=lambda a: (a.due_from or date.max, a.id))
         _complete(session, actor, episode, first.id, assessment)
     if result.prompts_phq9:
-        _assign_phq9(session, actor, episode, day)
+        _assign_phq9(session, actor, episode, assessment.taken_on, day)
 
 
 def _complete(
@@ -348,14 +359,19 @@ def _complete(
         add_audited(session, actor, "assignment", following)
 
 
-def _assign_phq9(session: Session, actor: Actor, episode: Episode, today: date) -> None:
-    """A PHQ-9 due today, unless an open one already falls due by today."""
+def _assign_phq9(
+    session: Session, actor: Actor, episode: Episode, screened_on: date, today: date
+) -> None:
+    """A PHQ-9 due at once (the day of the positive PHQ-2), unless an open one already
+    falls due by then."""
     waiting = [
         a
         for a in states_of(session, [episode.id], today, open_only=True).get(episode.id, [])
-        if a.instrument is InstrumentCode.PHQ9 and a.due_from is not None and a.due_from <= today
+        if a.instrument is InstrumentCode.PHQ9
+        and a.due_from is not None
+        and a.due_from <= screened_on
     ]
     if waiting:
         return
-    row = _new(episode, actor, InstrumentCode.PHQ9, AssignmentReason.PHQ2_POSITIVE, today)
+    row = _new(episode, actor, InstrumentCode.PHQ9, AssignmentReason.PHQ2_POSITIVE, screened_on)
     add_audited(session, actor, "assignment", row)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from pinpoint.outcomes.catalogue import get_instrument
+from pinpoint.outcomes.crisis import CRISIS
 from pinpoint.outcomes.schemas import Change, ScoreResult
 
 CRISIS_LINE = (
-    "If you are thinking about hurting yourself, call or text 988 (Suicide & Crisis "
-    "Lifeline, US) now, or your local emergency number."
+    f"If you are thinking about hurting yourself, call or text {CRISIS.number} (Suicide & "
+    "Crisis Lifeline, US) now, or your local emergency number."
 )
 
 

@@ -41,6 +41,7 @@ router = APIRouter(include_in_schema=False)
 
 LOGIN_CSRF_COOKIE = "pinpoint_login_csrf"
 AFTER_LOGIN = "/clinic"
+PATIENT_HOME = "/portal"
 AUDIT_PAGE_SIZE = 50
 
 
@@ -145,7 +146,8 @@ async def login(
     if old:
         await run_in_threadpool(revoke_token, engine, old)
     issued = await run_in_threadpool(issue_token, engine, actor, "web", WEB_SESSION_TTL)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    landing = PATIENT_HOME if actor.role is Role.PATIENT else AFTER_LOGIN
+    response = RedirectResponse(_safe_next(next) if next else landing, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         issued.token,

@@ -91,7 +91,7 @@ def clinic_home(
     if actor is None:
         return _to_login(request)
     if actor.role is Role.PATIENT and actor.patient_id is not None:
-        return _see(f"/clinic/patients/{actor.patient_id}")
+        return _see("/portal")
     return _render(request, "clinic_home.html", clinic_chart.home_page(engine, actor, q.strip()))
 
 
