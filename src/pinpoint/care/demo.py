@@ -102,14 +102,14 @@ def _create(engine: Engine, today: date) -> None:
         engine, CLINICIAN.email, CLINICIAN.role, CLINICIAN.password, DEMO_CLINIC, npi=npi
     )
     clinician = Actor(clinician_user.id, Role.CLINICIAN, clinic.id, client_ip="demo")
-    first = _patient(engine, clinician, PATIENT_MRN, "Jordan", "Example", "1984-05-17", "female")
-    second = _patient(engine, clinician, "DEMO-0002", "Casey", "Sample", "1971-11-02", "male")
+    first = add_patient(engine, clinician, PATIENT_MRN, "Jordan", "Example", "1984-05-17", "female")
+    second = add_patient(engine, clinician, "DEMO-0002", "Casey", "Sample", "1971-11-02", "male")
     create_patient_user(engine, PATIENT.email, PATIENT.password, DEMO_CLINIC, PATIENT_MRN)
     _low_back_episode(engine, clinician, first, npi, today)
     _neck_episode(engine, clinician, second, npi, today)
 
 
-def _patient(
+def add_patient(
     engine: Engine, actor: Actor, mrn: str, given: str, family: str, born: str, sex: str
 ) -> int:
     data = PatientCreate.model_validate(
@@ -130,7 +130,7 @@ def _patient(
     return patient.id
 
 
-def _ready_episode(
+def ready_episode(
     engine: Engine,
     actor: Actor,
     patient_id: int,
@@ -156,7 +156,7 @@ def _signer(engine: Engine, patient_id: int) -> str:
         return f"{patient.given_name} {patient.family_name}" if patient else "Patient"
 
 
-def _record_session(
+def record_demo_session(
     engine: Engine,
     actor: Actor,
     episode_id: int,
@@ -187,7 +187,7 @@ def _record_session(
 
 def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, today: date) -> None:
     start = today - timedelta(days=24)
-    episode_id = _ready_episode(
+    episode_id = ready_episode(
         engine,
         actor,
         patient_id,
@@ -208,7 +208,7 @@ def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, t
         ),
         [],
     )
-    first = _record_session(
+    first = record_demo_session(
         engine,
         actor,
         episode_id,
@@ -234,7 +234,7 @@ def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, t
             }
         ),
     )
-    _record_session(
+    record_demo_session(
         engine,
         actor,
         episode_id,
@@ -253,7 +253,7 @@ def _low_back_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, t
 
 def _neck_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, today: date) -> None:
     start = today - timedelta(days=10)
-    episode_id = _ready_episode(
+    episode_id = ready_episode(
         engine,
         actor,
         patient_id,
@@ -268,7 +268,7 @@ def _neck_episode(engine: Engine, actor: Actor, patient_id: int, npi: str, today
         ),
         ["bleeding_risk", "thorax_lung_field"],
     )
-    _record_session(
+    record_demo_session(
         engine,
         actor,
         episode_id,

@@ -184,8 +184,8 @@ class SessionsPage:
     patient: PatientChart
 
     @property
-    def episodes(self) -> list[EpisodeChart]:
-        return [e for e in reversed(self.patient.episodes) if e.sessions]
+    def episodes(self) -> list[tuple[str, EpisodeChart]]:
+        return [(episode_words(e), e) for e in reversed(self.patient.episodes) if e.sessions]
 
 
 def sessions_page(engine: Engine, actor: Actor) -> SessionsPage:

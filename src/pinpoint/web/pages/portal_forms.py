@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from pinpoint.actors import Actor
 from pinpoint.care import adverse_events, sessions
 from pinpoint.care.schemas import AdverseEventCreate, AdverseEventPublic, SessionPublic
-from pinpoint.errors import Conflict
+from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.outcomes import assessments, assignments
 from pinpoint.outcomes.catalogue import get_instrument
 from pinpoint.outcomes.crisis import CRISIS, CrisisResources
@@ -42,7 +42,7 @@ class QuestionPage:
         if sheet.naming:
             return "First, name your activities"
         if sheet.reviewing:
-            return "Check your answers"
+            return f"All {sheet.total} questions answered"
         return f"Question {sheet.step} of {sheet.total}"
 
     @property
@@ -156,6 +156,8 @@ def side_effect_page(
 
 
 def side_effect_input(form: FormState) -> AdverseEventCreate:
+    if form.value("type") == "other" and not form.value("description").strip():
+        raise InvalidInput("Tell us in a few words what happened.", field="description")
     payload: dict[str, Any] = {
         name: form.value(name).strip() or None
         for name in ("type", "severity", "onset_on", "description", "duration")
