@@ -88,3 +88,24 @@ def open_alerts_of(session: Session, episode_ids: list[int]) -> dict[int, list[A
     for row in rows:
         found.setdefault(row.episode_id, []).append(row)
     return found
+
+
+def episode_alerts(engine: Engine, actor: Actor, episode_id: int) -> AlertList:
+    """An episode's alerts, open first, newest first within each (staff only)."""
+    with transaction(engine) as session:
+        episode = access.load(session, actor, Episode, episode_id, staff=True)
+        rows = session.scalars(
+            select(Alert)
+            .where(Alert.episode_id == episode.id)
+            .order_by(case((Alert.open.is_(True), 0), else_=1), Alert.raised_at.desc())
+        ).all()
+        record(session, actor, "read", "alerts", episode.id)
+        return AlertList(alerts=[AlertPublic.model_validate(r) for r in rows])
+
+
+def get_alert(engine: Engine, actor: Actor, alert_id: int) -> AlertPublic:
+    """One alert of the clinic (staff only)."""
+    with transaction(engine) as session:
+        alert = access.load(session, actor, Alert, alert_id, staff=True)
+        record(session, actor, "read", "alert", alert.id)
+        return AlertPublic.model_validate(alert)

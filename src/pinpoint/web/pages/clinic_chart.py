@@ -11,6 +11,7 @@ from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
 from pinpoint.web.pages.clinic_forms import FormState
+from pinpoint.web.pages.clinic_outcomes import EpisodeOutcomes, chart_outcomes
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
 
 PAGE_SIZE = 50
@@ -56,12 +57,30 @@ class ChartPage:
     chart: PatientChart
     read_only: bool
     clinic: ClinicInfo
+    outcomes: dict[int, EpisodeOutcomes] = field(default_factory=dict)
 
     @property
     def episodes(self) -> list[EpisodeView]:
         return [EpisodeView(e) for e in reversed(self.chart.episodes)]
 
+    @property
+    def open_alerts(self) -> int:
+        return sum(len(o.open_alerts) for o in self.outcomes.values())
 
-def chart_page(engine: Engine, actor: Actor, patient_id: int) -> ChartPage:
+    @property
+    def awaiting_review(self) -> int:
+        return sum(len(o.awaiting_review) for o in self.outcomes.values())
+
+
+def chart_page(
+    engine: Engine,
+    actor: Actor,
+    patient_id: int,
+    forms: dict[int, FormState] | None = None,
+    alert_forms: dict[int, FormState] | None = None,
+) -> ChartPage:
+    """The chart; for staff with each episode's outcomes (``forms``: an assignment form or
+    alert form coming back refused, by episode id)."""
     chart = service.get_patient(engine, actor, patient_id)
-    return ChartPage(chart, read_only=not actor.is_staff, clinic=clinic_info(engine, actor))
+    outcomes = chart_outcomes(engine, actor, chart, forms, alert_forms)
+    return ChartPage(chart, not actor.is_staff, clinic_info(engine, actor), outcomes)

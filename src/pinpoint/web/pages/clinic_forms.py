@@ -69,6 +69,12 @@ FIELD_LABELS = {
     "duration": "Duration",
     "action_taken": "Action taken",
     "description": "Description",
+    "instrument": "Questionnaire",
+    "reason": "When",
+    "due_on": "Due",
+    "every_sessions": "Every N sessions",
+    "action": "What was done",
+    "version": "Version",
 }
 _FRIENDLY = {
     "practitioner_npi": "an NPI is 10 digits",

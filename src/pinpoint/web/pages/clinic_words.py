@@ -13,6 +13,8 @@ _WORDS = {
     "thorax_lung_field": "Needling over the thorax / lung field",
     "pain_during": "Pain during needling",
     "pain_after": "Pain after needling",
+    "follow_up": "Follow-up",
+    "phq2_positive": "After a positive PHQ-2",
 }
 SIDE_SHORT = {"left": "L", "right": "R", "bilateral": "both sides", "midline": "midline"}
 
