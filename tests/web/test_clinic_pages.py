@@ -53,13 +53,13 @@ def staffed_clinic(
     return npi
 
 
-def login(client: TestClient, email: str = "clin-a@example.org") -> str:
+def login(client: TestClient, email: str = "clin-a@example.org", home: str = "/clinic") -> str:
     """Log in through the form; the session's CSRF token for later posts."""
     token = _csrf(client.get("/login").text)
     answer = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert answer.status_code == 303, answer.text
-    assert answer.headers["location"] == "/clinic"
-    return _csrf(client.get("/clinic", follow_redirects=True).text)
+    assert answer.headers["location"] == home
+    return _csrf(client.get(home, follow_redirects=True).text)
 
 
 def post(client: TestClient, url: str, csrf: str, **data: Any) -> Any:
@@ -166,7 +166,7 @@ def test_a_patient_user_sees_only_their_own_chart_read_only(
     own, _episode = ready_episode(client, csrf)
     other = add_patient(client, csrf, "MRN-8", "Other")
     create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-7")
-    login(client, "pat@example.org")
+    login(client, "pat@example.org", home="/portal")
     home = client.get("/clinic")
     assert home.status_code == 303
     assert home.headers["location"] == "/portal"
