@@ -15,7 +15,7 @@ from pinpoint.law.schemas import RequirementsPublic
 from pinpoint.law.service import law_status, list_law
 from pinpoint.law.vocabulary import Profession, Status
 from pinpoint.web.app import create_app
-from pinpoint.web.pages import context, wording
+from pinpoint.web.pages import law_context, wording
 from pinpoint.web.pages.learn import REFERENCES
 
 HTML = {"accept": "text/html"}
@@ -87,7 +87,7 @@ def test_map_follows_the_on_date_and_profession(client: TestClient) -> None:
 
 
 def test_law_table_lists_every_jurisdiction_in_state_name_order(client: TestClient) -> None:
-    page = context.law_map(context.Query.parse(None, None))
+    page = law_context.law_map(law_context.Query.parse(None, None))
     names = [row.name for row in page.rows]
     assert names == sorted(names)
     assert len(page.rows) == len(list_law().jurisdictions)
@@ -109,7 +109,7 @@ def test_state_page_shows_colorado_sources_and_disagreements(client: TestClient)
 
 
 def test_state_page_context_says_requirements_in_plain_words() -> None:
-    page = context.state_page("co", context.Query.parse(None, None))
+    page = law_context.state_page("co", law_context.Query.parse(None, None))
     assert page.law.jurisdiction == "CO"
     assert page.headline.startswith("In Colorado")
     hours = page.law.requirements.min_training_hours
@@ -214,7 +214,7 @@ def test_same_hours_in_person_reads_as_all_in_person() -> None:
 
 
 def test_timeline_links_each_past_period_to_its_own_date(client: TestClient) -> None:
-    page = context.state_page("NJ", context.Query.parse(None, None))
+    page = law_context.state_page("NJ", law_context.Query.parse(None, None))
     html = client.get("/law/NJ").text
     for period in page.periods:
         link = f'href="/law/NJ?on={period.on.isoformat()}"'

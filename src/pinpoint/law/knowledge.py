@@ -235,8 +235,23 @@ def shipped() -> KnowledgeBase:
     return load_directory(DATA_DIR)
 
 
+_chosen: list[str] = []  # set by use_folder(): the application's settings win over the environment
+
+
+def use_folder(folder: Path | None) -> KnowledgeBase:
+    """Answer from the shipped files overlaid with ``folder`` (None: as the environment says).
+
+    Loads and checks the folder at once, so a bad folder fails at start-up, not at
+    the first question; raises DataError naming the file, record and field.
+    """
+    _chosen[:] = [str(folder)] if folder is not None else []
+    return current()
+
+
 def overlay_key() -> str:
-    """The overlay setting in force (``""`` when none): answers are cached per value."""
+    """The overlay folder in force (``""`` when none): answers are cached per value."""
+    if _chosen:
+        return _chosen[0]
     return os.environ.get(LAW_DIR_ENV, "").strip()
 
 
