@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pinpoint.directory.geo import state_for_zip
 from pinpoint.web.pages import accounts, clinic, directory, law_context
-from pinpoint.web.pages.learn import LearnPage
+from pinpoint.web.pages.learn import learn_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
@@ -56,4 +56,4 @@ def law_state(
 
 @router.get("/learn")
 def learn(request: Request) -> Response:
-    return render(request, "learn.html", LearnPage())
+    return render(request, "learn.html", learn_page())
