@@ -11,7 +11,8 @@ from pinpoint.law.service import law_status
 def test_a_written_consent_state_says_so_on_the_form() -> None:
     form = disclosure_for(law_status("VA"))
     assert form.written_required is True
-    assert "Virginia law" in form.text and "in writing" in form.text
+    assert "Virginia law" in form.text
+    assert "in writing" in form.text
 
 
 def test_a_state_that_forbids_delegation_says_only_the_practitioner_needles() -> None:

@@ -16,7 +16,7 @@ status = "permitted"
 basis = "statute"
 decided_on = "2014-07-01"
 min_training_hours = 54
-source = { title = "A statute", url = "https://example.org/statute", published = "2014-07-01", tier = 1 }
+source = { title = "A statute", published = "2014-07-01", tier = 1 }
 """
 RECORD = """
 [[records]]
@@ -71,7 +71,10 @@ def test_a_figure_that_differs_from_its_source_is_reported(tmp_path: Path) -> No
 
 def test_a_placeholder_start_is_reported(tmp_path: Path) -> None:
     record = RECORD.replace('valid_from = "2014-07-01"', 'valid_from = "2014-01"')
-    assert any("valid_from 2014-01 is a placeholder date" in p for p in _problems(tmp_path, STATUTE + record))
+    assert any(
+        "valid_from 2014-01 is a placeholder date" in p
+        for p in _problems(tmp_path, STATUTE + record)
+    )
 
 
 def test_an_estimated_date_is_a_placeholder(tmp_path: Path) -> None:
@@ -84,7 +87,8 @@ as_of = "2013"
 source = { title = "An undated article", tier = 4 }
 """
     record = RECORD.replace('valid_from = "2014-07-01"', 'valid_from = "2013"').replace(
-        'sources = ["statute"]', 'sources = ["article", "statute"]\nrequirement_sources = ["statute"]'
+        'sources = ["statute"]',
+        'sources = ["article", "statute"]\nrequirement_sources = ["statute"]',
     )
     problems = _problems(tmp_path, STATUTE + article + record)
     assert any("valid_from 2013 is a placeholder date" in p for p in problems)
@@ -92,7 +96,9 @@ source = { title = "An undated article", tier = 4 }
 
 def test_an_invented_since_is_a_placeholder(tmp_path: Path) -> None:
     record = RECORD.replace('status = "permitted"', 'since = "2010"\nstatus = "permitted"')
-    assert any("since 2010 is a placeholder date" in p for p in _problems(tmp_path, STATUTE + record))
+    assert any(
+        "since 2010 is a placeholder date" in p for p in _problems(tmp_path, STATUTE + record)
+    )
 
 
 def test_the_module_exits_0_on_the_shipped_data(capsys: object) -> None:

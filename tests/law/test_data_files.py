@@ -61,7 +61,7 @@ def test_a_record_without_sources_is_refused_naming_file_record_and_field(tmp_pa
 
 def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
     text = _co(CURRENT_CO, CURRENT_CO + "\nlegal = true")
-    with pytest.raises(DataError, match="record 3 .*field legal"):
+    with pytest.raises(DataError, match=r"record 3 .*field legal"):
         read_file(_write(tmp_path / "d", text))
 
 

@@ -34,7 +34,8 @@ def test_since_is_when_the_status_began_not_when_todays_basis_did(code: str, sin
     answer = law_status(code)
     assert answer.status is Status.PERMITTED
     assert answer.since == since
-    assert answer.valid_from is not None and answer.valid_from >= since
+    assert answer.valid_from is not None
+    assert answer.valid_from >= since
 
 
 def test_since_carries_across_every_adjoining_period_with_the_same_status() -> None:
@@ -119,7 +120,8 @@ def test_each_requirement_cites_the_source_that_states_it() -> None:
     assert by_field["written_consent"]
     assert not any(t.startswith("PPHC") for t in by_field["written_consent"])
     assert set(by_field) == {
-        name for name, value in answer.requirements.model_dump().items()
+        name
+        for name, value in answer.requirements.model_dump().items()
         if value is not None and name not in ("notes", "filing")
     }
 
@@ -139,7 +141,8 @@ def test_consent_duties_are_data(code: str) -> None:
 def test_a_filing_with_the_board_before_needling_is_data(code: str, filing: str) -> None:
     requirements = law_status(code).requirements
     assert requirements.registration_required is True
-    assert requirements.filing and filing in requirements.filing
+    assert requirements.filing
+    assert filing in requirements.filing
 
 
 def test_nevada_forbids_delegation() -> None:
@@ -167,20 +170,21 @@ def test_a_primary_source_overturns_a_vendor_list(code: str) -> None:
     answer = law_status(code, DC, date(2025, 6, 1))
     assert answer.status is Status.PERMITTED
     vendor = [c for c in answer.conflicts if c.claimed == "prohibited"]
-    assert vendor and vendor[0].source.published == date(2024, 3, 1)
+    assert vendor
+    assert vendor[0].source.published == date(2024, 3, 1)
 
 
 def test_new_york_names_who_may_needle() -> None:
     who = law_status("NY").who_may_needle or ""
-    assert "acupuncturists" in who and "physicians" in who
+    assert "acupuncturists" in who
+    assert "physicians" in who
 
 
 def test_no_answer_starts_on_an_estimated_or_research_date() -> None:
     for timeline in shipped().periods.values():
         for period in timeline:
             assert str(period.record.valid_from) not in ("2019", "2017-01", "2026-01") or any(
-                str(c.source.published) == str(period.record.valid_from)
-                for c in period.supporting
+                str(c.source.published) == str(period.record.valid_from) for c in period.supporting
             ), (period.jurisdiction, period.record.profession, period.record.valid_from)
 
 
@@ -192,7 +196,8 @@ def test_florida_chiropractors_may_dry_needle_under_the_2024_law_and_rule() -> N
     assert answer.status is Status.PERMITTED
     assert answer.requirements.min_training_hours == 40
     assert answer.requirements.registration_required is True
-    assert answer.citation and "460.4085" in answer.citation
+    assert answer.citation
+    assert "460.4085" in answer.citation
     assert law_status("FL", DC, date(2024, 5, 1)).status is Status.UNKNOWN
 
 

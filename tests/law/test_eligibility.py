@@ -133,7 +133,9 @@ def test_a_required_filing_not_on_record_names_the_filing() -> None:
 
 def test_a_required_filing_shown_missing_is_not_eligible() -> None:
     law = _law(Status.PERMITTED, registration_required=True, filing="an attestation form")
-    facts = PractitionerFacts(training_hours=60, in_person_hours=45, years_licensed=5, registered=False)
+    facts = PractitionerFacts(
+        training_hours=60, in_person_hours=45, years_licensed=5, registered=False
+    )
     result = judge(law, facts)
     assert result.verdict is Verdict.NOT_ELIGIBLE
     assert "attestation form" in result.reasons[0]
@@ -141,7 +143,9 @@ def test_a_required_filing_shown_missing_is_not_eligible() -> None:
 
 def test_a_filing_on_record_lets_training_decide() -> None:
     law = _law(Status.PERMITTED, registration_required=True, filing="an attestation form")
-    facts = PractitionerFacts(training_hours=60, in_person_hours=45, years_licensed=5, registered=True)
+    facts = PractitionerFacts(
+        training_hours=60, in_person_hours=45, years_licensed=5, registered=True
+    )
     assert judge(law, facts).verdict is Verdict.ELIGIBLE
 
 

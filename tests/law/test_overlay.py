@@ -15,6 +15,7 @@ from pinpoint.law.vocabulary import Status
 
 CO_TEXT = Path(str(DATA_DIR / "CO.toml")).read_text(encoding="utf-8")
 TODAY = date.today()
+CHANGE = TODAY - timedelta(days=10)
 
 # An operator's correction: Colorado physical therapists lose the right from a new date.
 BAN = f"""
@@ -25,7 +26,7 @@ status = "prohibited"
 basis = "statute"
 decided_on = "{TODAY - timedelta(days=10)}"
 citation = "Hypothetical act"
-source = {{ title = "Hypothetical statute read by the operator", url = "https://example.org/act", published = "{TODAY - timedelta(days=10)}", tier = 1 }}
+source = {{ title = "Hypothetical statute", published = "{CHANGE}", tier = 1 }}
 
 [[records]]
 profession = "physical_therapist"
@@ -41,7 +42,10 @@ sources = ["operator-ban"]
 def _corrected_colorado(reviewed: str = "2026-12-01") -> str:
     text = CO_TEXT.replace('reviewed_on = "2026-12-01"', f'reviewed_on = "{reviewed}"')
     last = 'valid_from = "2026-01"\nstatus = "permitted"'
-    text = text.replace(last, f'valid_from = "2026-01"\nvalid_until = "{TODAY - timedelta(days=10)}"\nstatus = "permitted"')
+    text = text.replace(
+        last,
+        f'valid_from = "2026-01"\nvalid_until = "{CHANGE}"\nstatus = "permitted"',
+    )
     return text + BAN
 
 
@@ -95,7 +99,9 @@ def test_a_bad_overlay_file_is_refused_naming_file_record_and_field(
 def test_an_overlay_that_fails_the_checks_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    overlapping = _corrected_colorado().replace(f'valid_until = "{TODAY - timedelta(days=10)}"\n', "")
+    overlapping = _corrected_colorado().replace(
+        f'valid_until = "{TODAY - timedelta(days=10)}"\n', ""
+    )
     monkeypatch.setenv(LAW_DIR_ENV, str(_folder(tmp_path, {"CO.toml": overlapping})))
     with pytest.raises(DataError, match="overlaps"):
         law_status("CO")
@@ -136,26 +142,37 @@ def test_check_folder_lists_status_today_and_on_each_start_date(tmp_path: Path) 
     report = check_folder(_folder(tmp_path, {"CO.toml": _corrected_colorado()}))
     assert report.valid
     assert report.jurisdictions == ["CO"]
-    today = [s for s in report.statuses if s.on == TODAY and s.profession.value == "physical_therapist"]
+    today = [
+        s for s in report.statuses if s.on == TODAY and s.profession.value == "physical_therapist"
+    ]
     assert [(s.before, s.after) for s in today] == [(Status.PERMITTED, Status.PROHIBITED)]
     starts = {s.on for s in report.statuses}
-    assert {date(2005, 1, 1), date(2012, 1, 1), date(2026, 1, 1), TODAY - timedelta(days=10)} <= starts
+    assert {
+        date(2005, 1, 1),
+        date(2012, 1, 1),
+        date(2026, 1, 1),
+        TODAY - timedelta(days=10),
+    } <= starts
     assert [s.on for s in report.changes] == [TODAY - timedelta(days=10), TODAY]
 
 
 def test_check_folder_reports_failed_checks_as_problems(tmp_path: Path) -> None:
-    overlapping = _corrected_colorado().replace(f'valid_until = "{TODAY - timedelta(days=10)}"\n', "")
+    overlapping = _corrected_colorado().replace(
+        f'valid_until = "{TODAY - timedelta(days=10)}"\n', ""
+    )
     report = check_folder(_folder(tmp_path, {"CO.toml": overlapping}))
     assert not report.valid
     assert any("overlaps" in p for p in report.problems)
 
 
 def test_check_folder_refuses_a_bad_file_naming_it(tmp_path: Path) -> None:
-    folder = _folder(tmp_path, {"CO.toml": CO_TEXT.replace('status = "permitted"', 'status = "allowed"', 1)})
+    folder = _folder(
+        tmp_path, {"CO.toml": CO_TEXT.replace('status = "permitted"', 'status = "allowed"', 1)}
+    )
     with pytest.raises(InvalidInput, match=r"CO\.toml.*claim 1 \(kinetacore-2005\), field status"):
         check_folder(folder)
 
 
 def test_check_folder_refuses_a_file_named_for_another_state(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="NY.toml holds jurisdiction CO"):
+    with pytest.raises(InvalidInput, match=r"NY\.toml holds jurisdiction CO"):
         check_folder(_folder(tmp_path, {"NY.toml": CO_TEXT}))

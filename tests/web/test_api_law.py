@@ -106,7 +106,7 @@ def test_a_bad_law_folder_stops_the_app_at_start(tmp_path: pytest.TempPathFactor
     folder.mkdir()
     (folder / "NH.toml").write_text('jurisdiction = "NH"\n', encoding="utf-8")
     try:
-        with pytest.raises(DataError, match="NH.toml"):
+        with pytest.raises(DataError, match=r"NH\.toml"):
             create_app(Settings(data_dir=Path(str(tmp_path)) / "data", law_dir=folder))
     finally:
         use_folder(None)

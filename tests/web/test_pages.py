@@ -200,7 +200,8 @@ def test_requirement_sentences_read_as_plain_english() -> None:
     assert wording.requirement_sentences(req) == [
         "At least 50 hours of training, 40 of them in person.",
         "Licensed for at least 1 year before needling.",
-        "The patient gives informed consent, in writing or recorded in the chart, before treatment.",
+        "The patient gives informed consent, in writing or recorded in the chart, "
+        "before treatment.",
         "Serious side effects must be reported to the board within 30 days.",
         "It may not be delegated to assistants or anyone else.",
     ]
@@ -236,7 +237,8 @@ def test_state_page_says_when_sources_were_checked_and_who_may_needle(client: Te
 def test_state_page_names_the_source_of_each_requirement() -> None:
     page = law_context.state_page("NV", law_context.Query.parse(None, None))
     consent = next(r for r in page.requirement_views if "consent" in r.text)
-    assert [s.title for s in consent.sources] and consent.sources[0].title.startswith("Nev. Admin. Code")
+    assert [s.title for s in consent.sources]
+    assert consent.sources[0].title.startswith("Nev. Admin. Code")
     filing = next(r for r in page.requirement_views if "file with the board" in r.text)
     assert "proof" in filing.text
 
@@ -263,7 +265,9 @@ def test_a_review_older_than_a_year_is_flagged_on_the_page(
     html = client.get("/law/NH").text
     assert "more than a year ago" in html
     assert "1 May 2019" in html
-    assert "more than a year ago" not in client.get("/law/VT").text or date.today() > date(2027, 12, 1)
+    assert "more than a year ago" not in client.get("/law/VT").text or date.today() > date(
+        2027, 12, 1
+    )
 
 
 # ---- learn page ---------------------------------------------------------------------------
@@ -332,11 +336,15 @@ def test_learn_page_separates_contraindications_from_precautions(client: TestCli
     assert "relative precautions" in html
     table = html[html.index('class="precautions"') : html.index("</table>")]
     absolute, relative = table.split("relative precautions")[1].split("</td>")[:2]
-    assert "fear of needles" in absolute and "blood-thinning" not in absolute
-    assert "blood-thinning" in relative and "Pregnancy" in relative
+    assert "fear of needles" in absolute
+    assert "blood-thinning" not in absolute
+    assert "blood-thinning" in relative
+    assert "Pregnancy" in relative
 
 
-def test_learn_page_says_the_major_event_examples_are_what_the_survey_asked(client: TestClient) -> None:
+def test_learn_page_says_the_major_event_examples_are_what_the_survey_asked(
+    client: TestClient,
+) -> None:
     html = " ".join(client.get("/learn").text.split())
     assert "asked about major events" in html
     assert "Major events, such as a collapsed lung" not in html
@@ -344,7 +352,9 @@ def test_learn_page_says_the_major_event_examples_are_what_the_survey_asked(clie
 
 def test_learn_page_lists_the_written_consent_states_from_the_law_data(client: TestClient) -> None:
     html = " ".join(client.get("/learn").text.split())
-    expected = [a.jurisdiction_name for a in list_law().jurisdictions if a.requirements.written_consent]
+    expected = [
+        a.jurisdiction_name for a in list_law().jurisdictions if a.requirements.written_consent
+    ]
     assert len(expected) >= 6
     start = html.index("Some states' laws also ask")
     sentence = html[start : html.index("Your state's page on the", start)]
@@ -359,7 +369,8 @@ def test_learn_page_names_where_no_hours_are_recorded(client: TestClient) -> Non
     none = [
         a.jurisdiction_name
         for a in list_law().jurisdictions
-        if a.status is Status.PERMITTED and a.requirements.min_training_hours is None
+        if a.status is Status.PERMITTED
+        and a.requirements.min_training_hours is None
         and a.requirements.min_in_person_hours is None
     ]
     assert f"For physical therapists in {len(none)} places" in html

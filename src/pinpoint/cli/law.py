@@ -156,9 +156,7 @@ def _print_check(report: FolderCheck) -> None:
     for s in report.statuses:
         when = f"{s.on} (today)" if s.on == today else str(s.on)
         mark = "[bold yellow]changes[/]" if s.changed else ""
-        table.add_row(
-            s.jurisdiction, s.profession.label, when, s.before.value, s.after.value, mark
-        )
+        table.add_row(s.jurisdiction, s.profession.label, when, s.before.value, s.after.value, mark)
     out.print(table)
     out.print(f"{len(report.changes)} of {len(report.statuses)} answer(s) would change.")
 
@@ -191,7 +189,11 @@ def _print_status(answer: LawStatus) -> None:
     if answer.requirements.notes:
         out.print(f"  notes: {answer.requirements.notes}")
     if answer.reviewed_on:
-        stale = " (more than a year ago; re-check before relying on it)" if answer.review_overdue else ""
+        stale = (
+            " (more than a year ago; re-check before relying on it)"
+            if answer.review_overdue
+            else ""
+        )
         out.print(f"  sources last checked: {answer.reviewed_on}{stale}")
     out.print("[bold]Sources[/]")
     for source in answer.sources:

@@ -87,8 +87,7 @@ def _requirement_problems(period: Period, claims: dict[str, ClaimData]) -> list[
 
 def _record_dates(data: JurisdictionFile, record: RecordData) -> set[PartialDate]:
     """Dates a record may start or end on: dates its profession's sources state."""
-    dates = {d for c in data.claims if c.profession is record.profession for d in stated_dates(c)}
-    return dates
+    return {d for c in data.claims if c.profession is record.profession for d in stated_dates(c)}
 
 
 def _placeholder_problems(data: JurisdictionFile) -> list[str]:

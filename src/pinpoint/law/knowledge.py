@@ -87,7 +87,8 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
         item = items[index] if isinstance(items, list) and index < len(items) else {}
         item = item if isinstance(item, dict) else {}
         if kind == "records":
-            label = f"record {index + 1} ({item.get('profession', '?')} from {item.get('valid_from', '?')})"
+            profession, start = item.get("profession", "?"), item.get("valid_from", "?")
+            label = f"record {index + 1} ({profession} from {start})"
         else:
             label = f"claim {index + 1} ({item.get('id', '?')})"
         rest = ".".join(str(part) for part in loc[2:])

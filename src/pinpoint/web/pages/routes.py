@@ -43,7 +43,9 @@ def zip_to_state(zip_code: Annotated[str, Query(alias="zip")] = "") -> Response:
 
 @router.get("/law")
 def law_map(request: Request, on: OnQuery = None, profession: ProfessionQuery = None) -> Response:
-    return render(request, "law_map.html", law_context.law_map(law_context.Query.parse(on, profession)))
+    return render(
+        request, "law_map.html", law_context.law_map(law_context.Query.parse(on, profession))
+    )
 
 
 @router.get("/law/{state}")
