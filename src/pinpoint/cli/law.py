@@ -210,6 +210,6 @@ def _print_status(answer: LawStatus) -> None:
 def _when(source: SourcePublic) -> str:
     """A source's date at the precision it was given (2026-01, not 2026-01-01)."""
     if source.published is None:
-        return "undated"
+        return f"undated, read {source.accessed}" if source.accessed else "undated"
     iso = source.published.isoformat()
     return {"year": iso[:4], "month": iso[:7]}.get(str(source.published_precision), iso)
