@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pinpoint.errors import PinpointError
+from pinpoint.errors import PinpointError, Unavailable
 
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
 _CODES = {
@@ -21,7 +21,9 @@ _CODES = {
     403: "forbidden",
     404: "not_found",
     409: "conflict",
+    413: "too_large",
     422: "invalid_input",
+    503: "unavailable",
 }
 
 
@@ -41,9 +43,10 @@ def _wants_html(request: Request) -> bool:
     ) and "text/html" in request.headers.get("accept", "")
 
 
-def _respond(
+def respond(
     request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None
 ) -> Response:
+    """The error as JSON for clients, or as an error page for a browser asking for HTML."""
     if _wants_html(request):
         templates = request.app.state.templates
         page: Response = templates.TemplateResponse(
@@ -58,7 +61,10 @@ def _respond(
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PinpointError)
-    return _respond(request, exc.http_status, exc.message, exc.field)
+    response = respond(request, exc.http_status, exc.message, exc.field)
+    if isinstance(exc, Unavailable):
+        response.headers["Retry-After"] = str(exc.retry_after_seconds)
+    return response
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -74,14 +80,14 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in errors
     ]
     if _wants_html(request):
-        return _respond(request, 422, message, field)
+        return respond(request, 422, message, field)
     return JSONResponse(body, status_code=422)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail) if exc.detail else "error"
-    return _respond(request, exc.status_code, message, None)
+    return respond(request, exc.status_code, message, None)
 
 
 def install(app: FastAPI) -> None:
