@@ -15,7 +15,7 @@ from pinpoint.law.service import law_status
 from pinpoint.law.vocabulary import Status
 
 CO_FILE = Path(str(DATA_DIR / "CO.toml"))
-CURRENT_CO = 'valid_from = "2026-01"\nstatus = "permitted"'
+CURRENT_CO = 'valid_from = "2018-11-02"\nstatus = "permitted"'
 
 
 def _write(folder: Path, text: str, name: str = "CO.toml") -> Path:
@@ -105,7 +105,7 @@ def test_a_choice_that_the_rule_would_overturn_is_reported(tmp_path: Path) -> No
 
 
 def test_overlapping_periods_are_reported(tmp_path: Path) -> None:
-    text = _co('valid_from = "2012"\nvalid_until = "2026-01"', 'valid_from = "2012"')
+    text = _co('valid_from = "2012"\nvalid_until = "2018-11-02"', 'valid_from = "2012"')
     kb = load_directory(_write(tmp_path / "d", text).parent)
     assert any("overlaps" in p for p in find_problems(kb, ["CO"]))
 

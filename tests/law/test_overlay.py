@@ -41,10 +41,10 @@ sources = ["operator-ban"]
 
 def _corrected_colorado(reviewed: str = "2026-12-01") -> str:
     text = CO_TEXT.replace('reviewed_on = "2026-12-01"', f'reviewed_on = "{reviewed}"')
-    last = 'valid_from = "2026-01"\nstatus = "permitted"'
+    last = 'valid_from = "2018-11-02"\nstatus = "permitted"'
     text = text.replace(
         last,
-        f'valid_from = "2026-01"\nvalid_until = "{CHANGE}"\nstatus = "permitted"',
+        f'valid_from = "2018-11-02"\nvalid_until = "{CHANGE}"\nstatus = "permitted"',
     )
     return text + BAN
 
@@ -150,7 +150,7 @@ def test_check_folder_lists_status_today_and_on_each_start_date(tmp_path: Path) 
     assert {
         date(2005, 1, 1),
         date(2012, 1, 1),
-        date(2026, 1, 1),
+        date(2018, 11, 2),
         TODAY - timedelta(days=10),
     } <= starts
     assert [s.on for s in report.changes] == [TODAY - timedelta(days=10), TODAY]
