@@ -11,6 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
+from pinpoint.law.knowledge import use_folder as use_law_folder
 from pinpoint.web import errors, failures
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
@@ -26,6 +27,7 @@ WEB = resources.files("pinpoint.web")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    use_law_folder(settings.law_dir)  # an operator's law corrections, checked before serving
     app = FastAPI(
         title="Pinpoint",
         version=__version__,
