@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pinpoint.errors import PinpointError
+from pinpoint.web.fhir import responses as fhir_responses
 
 _LOCATIONS = ("body", "query", "path", "header", "cookie")
 _CODES = {
@@ -44,6 +45,8 @@ def _wants_html(request: Request) -> bool:
 def _respond(
     request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None
 ) -> Response:
+    if fhir_responses.is_fhir(request):
+        return fhir_responses.error_response(status, message, field)
     if _wants_html(request):
         templates = request.app.state.templates
         page: Response = templates.TemplateResponse(
@@ -73,7 +76,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         {"loc": list(e.get("loc", [])), "msg": str(e.get("msg")), "type": str(e.get("type"))}
         for e in errors
     ]
-    if _wants_html(request):
+    if _wants_html(request) or fhir_responses.is_fhir(request):
         return _respond(request, 422, message, field)
     return JSONResponse(body, status_code=422)
 

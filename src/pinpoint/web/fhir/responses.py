@@ -49,3 +49,11 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "OperationOutcome: the role may not do this"},
     **ERRORS,
 }
+
+
+def error_response(status: int, message: str, field: str | None) -> FhirResponse:
+    """Any error under ``/fhir/R4`` as an OperationOutcome (``expression`` names the field)."""
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if status == 429:
+        headers["Retry-After"] = "30"
+    return outcome_response(status, message, field, headers or None)
