@@ -143,7 +143,8 @@ def world(engine: Engine) -> World:
             "patient-a@example.org",
         )
     }
-    assert admin_a.clinic_id is not None and admin_b.clinic_id is not None
+    assert admin_a.clinic_id is not None
+    assert admin_b.clinic_id is not None
     return World(
         clinic_a=admin_a.clinic_id,
         clinic_b=admin_b.clinic_id,
