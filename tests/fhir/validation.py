@@ -55,9 +55,21 @@ def schema_errors(resource: dict[str, Any]) -> list[str]:
     return errors
 
 
+def empty_values(value: Any, path: str = "") -> list[str]:
+    """FHIR JSON has no nulls, empty strings, arrays or objects (json.html, "JSON
+    representation"): each one found, by path."""
+    if value is None or value in ("", [], {}):
+        return [f"{path or 'resource'}: empty value {value!r}"]
+    if isinstance(value, dict):
+        return [e for k, v in value.items() for e in empty_values(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [e for i, v in enumerate(value) for e in empty_values(v, f"{path}[{i}]")]
+    return []
+
+
 def check(resource: dict[str, Any]) -> dict[str, Any]:
     """Assert the resource is valid R4 (schema) and parses as R4B; count it. Returns it."""
-    errors = schema_errors(resource)
+    errors = schema_errors(resource) + empty_values(resource)
     assert errors == [], errors[:5]
     parse_resource(resource)  # raises on anything the R4B models refuse
     _count(resource)

@@ -10,14 +10,16 @@ from pinpoint.fhir.datatypes import Json, instant
 
 def searchset(entries: Sequence[Json], total: int, links: Sequence[tuple[str, str]]) -> Json:
     """A searchset Bundle: ``total`` matches in all, this page's entries, paging links."""
-    return {
+    found: Json = {
         "resourceType": "Bundle",
         "type": "searchset",
         "timestamp": instant(datetime.now(UTC)),
         "total": total,
         "link": [{"relation": relation, "url": url} for relation, url in links],
-        "entry": list(entries),
     }
+    if entries:  # FHIR JSON has no empty arrays
+        found["entry"] = list(entries)
+    return found
 
 
 def collection(resources: Iterable[Json], base: str, *, kind: str = "searchset") -> Json:
@@ -31,12 +33,9 @@ def collection(resources: Iterable[Json], base: str, *, kind: str = "searchset")
             entry["search"] = {"mode": "match"}
         else:
             del entry["search"]
-    bundle: Json = {
-        "resourceType": "Bundle",
-        "type": kind,
-        "timestamp": instant(datetime.now(UTC)),
-        "entry": entries,
-    }
+    bundle: Json = {"resourceType": "Bundle", "type": kind, "timestamp": instant(datetime.now(UTC))}
+    if entries:
+        bundle["entry"] = entries
     if kind == "searchset":
         bundle["total"] = len(entries)
     return bundle

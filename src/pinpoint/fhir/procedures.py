@@ -159,20 +159,22 @@ def adverse_event(
     event = concept(AE_TYPE_SYSTEM, row.type.value, label(row.type.value))
     if row.description:
         event["text"] = row.description
-    return {
-        "resourceType": "AdverseEvent",
-        "id": str(row.id),
-        "meta": meta(stamps, "adverse_event", row.id),
-        "extension": extensions,
-        "actuality": "actual",
-        "event": event,
-        "subject": reference("Patient", e.patient_id),
-        "date": day(row.onset_on),
-        "seriousness": concept(s.AE_SERIOUSNESS, seriousness, label(seriousness)),
-        "severity": concept(s.AE_SEVERITY, severity, label(severity)),
-        "outcome": concept(s.AE_OUTCOME, "resolved" if row.resolved else "ongoing"),
-        "suspectEntity": [{"instance": reference("Procedure", session.id)}],
-    }
+    return drop_empty(
+        {
+            "resourceType": "AdverseEvent",
+            "id": str(row.id),
+            "meta": meta(stamps, "adverse_event", row.id),
+            "extension": extensions,
+            "actuality": "actual",
+            "event": event,
+            "subject": reference("Patient", e.patient_id),
+            "date": day(row.onset_on),
+            "seriousness": concept(s.AE_SERIOUSNESS, seriousness, label(seriousness)),
+            "severity": concept(s.AE_SEVERITY, severity, label(severity)),
+            "outcome": concept(s.AE_OUTCOME, "resolved" if row.resolved else "ongoing"),
+            "suspectEntity": [{"instance": reference("Procedure", session.id)}],
+        }
+    )
 
 
 def provenance(
