@@ -3,20 +3,26 @@ the count of resources validated against the official R4 schema (printed at the 
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from pinpoint.accounts.roles import Actor
 from pinpoint.care import service, sessions
 from pinpoint.care.schemas import AdverseEventCreate, PlanCreate, ScreeningCreate
 from pinpoint.config import Settings
+from pinpoint.db.engine import make_engine
+from pinpoint.db.migrate import upgrade
 from pinpoint.web.app import create_app
 from tests.accounts import factories as accounts
 from tests.care import factories as care
+from tests.conftest import POSTGRES_URL, _postgres_schema_url
 from tests.fhir.validation import COUNTS
 
 
@@ -163,3 +169,27 @@ def world(engine: Engine) -> World:
 @pytest.fixture
 def client(db_settings: Settings) -> TestClient:
     return TestClient(create_app(db_settings))
+
+
+@pytest.fixture
+def empty_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A second, migrated, empty database on the same backend as ``engine``."""
+    if database_url.startswith("sqlite"):
+        other = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        upgrade(other)
+        yield other
+        other.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    other = make_engine(_postgres_schema_url(schema))
+    try:
+        upgrade(other)
+        yield other
+    finally:
+        other.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

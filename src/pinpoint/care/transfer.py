@@ -285,6 +285,10 @@ class ClinicWriter:
         )
         return self._add("episode", row)
 
+    def has_plan(self, episode_id: int) -> bool:
+        query = select(CarePlan.id).where(CarePlan.episode_id == episode_id)
+        return self.session.scalar(query) is not None
+
     def add_plan(self, episode_id: int, data: PlanCreate) -> int:
         row = CarePlan(
             clinic_id=self.clinic_id,
