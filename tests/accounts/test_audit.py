@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.service import authenticate
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.audit.service import list_events, record
 from pinpoint.db.engine import session_factory, transaction

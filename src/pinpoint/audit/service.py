@@ -7,12 +7,13 @@ no row claiming it happened. Rows carry record ids only, never patient data.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.db.engine import session_factory
 from pinpoint.errors import Forbidden, InvalidInput
@@ -42,6 +43,21 @@ class AuditPage(BaseModel):
     limit: int
     offset: int
     events: list[AuditEventPublic]
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def add_audited(session: Session, actor: Actor, record_type: str, row: _Row) -> None:
+    """Add a new record and its audit row to the same transaction: both land or neither.
+
+    The row is flushed first so the audit row can name its id.
+    """
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", record_type, row.id)
 
 
 def record(

@@ -298,6 +298,10 @@ class EpisodeChart(EpisodePublic):
     screenings: list[ScreeningPublic] = Field(default_factory=list)
     consents: list[ConsentPublic] = Field(default_factory=list)
     sessions: list[SessionPublic] = Field(default_factory=list)
+    needling_refusal: str | None = Field(
+        default=None,
+        description="Why a needling session would be refused now; null when it may be recorded.",
+    )
 
 
 class PatientChart(PatientPublic):

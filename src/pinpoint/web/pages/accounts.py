@@ -18,7 +18,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from pinpoint.accounts.roles import Role
 from pinpoint.accounts.service import (
     WEB_SESSION_TTL,
     authenticate,
@@ -26,6 +25,7 @@ from pinpoint.accounts.service import (
     resolve_session,
     revoke_token,
 )
+from pinpoint.actors import Role
 from pinpoint.audit.service import AuditPage, list_events
 from pinpoint.errors import Forbidden, InvalidInput, Unauthorized
 from pinpoint.web.security import (

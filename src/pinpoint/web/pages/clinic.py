@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.web.pages import clinic_context as ctx

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from pinpoint.accounts.models import User
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.care import access, service, sessions
 from pinpoint.care.codes import (
     ABSOLUTE_FINDINGS,
@@ -167,17 +167,9 @@ class EpisodeView:
 
     @property
     def needling_blocked(self) -> str | None:
-        """Why a session would be refused now, or None."""
-        screening = self.screening
-        if self.episode.status == "closed":
-            return "This episode is closed."
-        if screening is None:
-            return "Screen the patient before the first session."
-        if screening.result == "contraindicated" and not screening.override_reason:
-            return "Screening found a contraindication; record a screening with an override reason."
-        if not self.consented:
-            return "Record informed consent before the first session."
-        return None
+        """Why a session would be refused now (the rule the session write enforces)."""
+        refusal = self.episode.needling_refusal
+        return refusal[:1].upper() + refusal[1:] + "." if refusal else None
 
 
 @dataclass
