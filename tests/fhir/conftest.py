@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from pinpoint.accounts.roles import Actor
+from pinpoint.actors import Actor
 from pinpoint.care import service, sessions
 from pinpoint.care.schemas import AdverseEventCreate, PlanCreate, ScreeningCreate
 from pinpoint.config import Settings
@@ -171,23 +171,31 @@ def client(db_settings: Settings) -> TestClient:
     return TestClient(create_app(db_settings))
 
 
+@dataclass
+class EmptyDatabase:
+    url: str
+    engine: Engine
+
+
 @pytest.fixture
-def empty_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+def empty_db(database_url: str, tmp_path: Path) -> Iterator[EmptyDatabase]:
     """A second, migrated, empty database on the same backend as ``engine``."""
     if database_url.startswith("sqlite"):
-        other = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+        url = f"sqlite:///{tmp_path / 'empty.db'}"
+        other = make_engine(url)
         upgrade(other)
-        yield other
+        yield EmptyDatabase(url, other)
         other.dispose()
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = make_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    other = make_engine(_postgres_schema_url(schema))
+    url = _postgres_schema_url(schema)
+    other = make_engine(url)
     try:
         upgrade(other)
-        yield other
+        yield EmptyDatabase(url, other)
     finally:
         other.dispose()
         with admin.begin() as conn:

@@ -232,12 +232,17 @@ def test_near_is_sorted_by_distance_then_npi_and_within_the_radius(
     client: TestClient, directory: list[dict[str, Any]], lat: float, lon: float, radius: float
 ) -> None:
     bundle = roles(client, **{"location.near": f"{lat}|{lon}|{radius}|mi", "_count": 500})
-    keys = [
-        (e["search"]["extension"][0]["valueDistance"]["value"], e["resource"]["id"])
-        for e in bundle.get("entry", [])
-    ]
+    rows = {r["npi"]: r for r in directory}
+
+    def exact(npi: str) -> float:
+        return geo.haversine_miles(lat, lon, rows[npi]["latitude"], rows[npi]["longitude"])
+
+    entries = bundle.get("entry", [])
+    keys = [(exact(e["resource"]["id"]), e["resource"]["id"]) for e in entries]
     assert keys == sorted(keys)
-    assert all(d <= round(radius, 2) + 0.01 for d, _ in keys)
+    shown = [e["search"]["extension"][0]["valueDistance"]["value"] for e in entries]
+    assert shown == [round(k[0], 2) for k in keys]
+    assert all(k[0] <= radius for k in keys)
     inside = [
         r
         for r in directory

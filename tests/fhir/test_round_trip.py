@@ -20,7 +20,7 @@ from pinpoint.care.models import AdverseEvent, NeedlingSession, Patient, Screeni
 from pinpoint.cli import run
 from pinpoint.config import Settings
 from tests.accounts import factories as accounts
-from tests.fhir.conftest import World
+from tests.fhir.conftest import EmptyDatabase, World
 from tests.fhir.validation import check_ndjson
 
 TIMESTAMPS = ("meta", "recorded", "issued")
@@ -75,12 +75,13 @@ def counts(engine: Engine) -> dict[str, int]:
 def test_export_import_export_is_identical_and_import_is_idempotent(
     world: World,
     db_settings: Settings,
-    empty_engine: Engine,
+    empty_db: EmptyDatabase,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source_url = db_settings.resolved_database_url()
-    target_url = empty_engine.url.render_as_string(hide_password=False)
+    target_url = empty_db.url
+    empty_engine = empty_db.engine
     first, second = tmp_path / "first", tmp_path / "second"
     code, out, err = cli(
         monkeypatch,
@@ -153,9 +154,11 @@ def _export_a(monkeypatch: pytest.MonkeyPatch, settings: Settings, tmp_path: Pat
     return folder
 
 
-def _import(monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path, folder: Path) -> Any:
-    accounts.clinic(engine, "Clinic A", "CO")
-    target = engine.url.render_as_string(hide_password=False)
+def _import(
+    monkeypatch: pytest.MonkeyPatch, db: EmptyDatabase, tmp_path: Path, folder: Path
+) -> Any:
+    accounts.clinic(db.engine, "Clinic A", "CO")
+    target = db.url
     code, report, err = cli(
         monkeypatch, target, tmp_path, "fhir", "import", str(folder), "--clinic", "Clinic A"
     )
@@ -168,7 +171,7 @@ def _import(monkeypatch: pytest.MonkeyPatch, engine: Engine, tmp_path: Path, fol
 def test_a_bad_file_is_rejected_whole_with_fhir_paths(
     world: World,
     db_settings: Settings,
-    empty_engine: Engine,
+    empty_db: EmptyDatabase,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -182,21 +185,21 @@ def test_a_bad_file_is_rejected_whole_with_fhir_paths(
         identifier=[dict(good["identifier"][0], value="MRN-2")],
     )
     patients.write_text("\n".join(json.dumps(r) for r in (good, bad)) + "\n")
-    by_file = _import(monkeypatch, empty_engine, tmp_path, folder)
+    by_file = _import(monkeypatch, empty_db, tmp_path, folder)
     assert by_file["Patient.ndjson"]["committed"] is False
     assert [i["path"] for i in by_file["Patient.ndjson"]["rejected"]] == ["Patient[1].birthDate"]
     # What depends on the rejected file is refused too, naming the reference.
     episodes = by_file["EpisodeOfCare.ndjson"]
     assert episodes["committed"] is False
     assert [i["path"] for i in episodes["rejected"]] == ["EpisodeOfCare[0].patient"]
-    assert counts(empty_engine)["patients"] == 0
-    assert counts(empty_engine)["needling_sessions"] == 0
+    assert counts(empty_db.engine)["patients"] == 0
+    assert counts(empty_db.engine)["needling_sessions"] == 0
 
 
 def test_a_procedure_whose_cpt_does_not_match_its_muscles_is_refused(
     world: World,
     db_settings: Settings,
-    empty_engine: Engine,
+    empty_db: EmptyDatabase,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -206,16 +209,20 @@ def test_a_procedure_whose_cpt_does_not_match_its_muscles_is_refused(
     wrong = json.loads(lines[1])
     wrong["code"]["coding"][0]["code"] = "20560"  # three muscles were needled
     procedures.write_text("\n".join([lines[0], json.dumps(wrong)]) + "\n")
-    by_file = _import(monkeypatch, empty_engine, tmp_path, folder)
+    by_file = _import(monkeypatch, empty_db, tmp_path, folder)
     assert by_file["Patient.ndjson"]["committed"] is True
     assert by_file["Procedure.ndjson"]["committed"] is False
     assert [i["path"] for i in by_file["Procedure.ndjson"]["rejected"]] == ["Procedure[1].code"]
-    assert counts(empty_engine)["patients"] == 1
-    assert counts(empty_engine)["needling_sessions"] == 0
+    assert counts(empty_db.engine)["patients"] == 1
+    assert counts(empty_db.engine)["needling_sessions"] == 0
 
 
 def test_import_of_a_bundle_from_everything(
-    world: World, client: Any, empty_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: World,
+    client: Any,
+    empty_db: EmptyDatabase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answer = client.get(
         f"/fhir/R4/Patient/{world.patient_id}/$everything",
@@ -223,8 +230,9 @@ def test_import_of_a_bundle_from_everything(
     )
     bundle_file = tmp_path / "everything.json"
     bundle_file.write_text(answer.text)
+    empty_engine = empty_db.engine
     accounts.clinic(empty_engine, "Clinic Z", "CO")
-    target = empty_engine.url.render_as_string(hide_password=False)
+    target = empty_db.url
     code, report, err = cli(
         monkeypatch, target, tmp_path, "fhir", "import", str(bundle_file), "--clinic", "Clinic Z"
     )

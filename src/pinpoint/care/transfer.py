@@ -25,8 +25,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pinpoint.accounts.models import Clinic
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.schemas import ClinicPublic
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import record
 from pinpoint.care import access, views
 from pinpoint.care.cpt import cpt_for_muscles
@@ -390,7 +390,7 @@ class ClinicWriter:
 @contextmanager
 def import_into(engine: Engine, scope: Scope) -> Iterator[ClinicWriter]:
     """One transaction writing into the scope's clinic: all of it commits, or none."""
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         yield ClinicWriter(session, scope)
 
 

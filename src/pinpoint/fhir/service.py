@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor
+from pinpoint.actors import Actor
 from pinpoint.care import transfer
 from pinpoint.directory import geo
 from pinpoint.directory.schemas import PractitionerPublic

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.db.engine import transaction
 from pinpoint.errors import Forbidden, NotFound
 from pinpoint.fhir.errors import Busy

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.care import transfer
 from pinpoint.fhir.export import jobs
 from pinpoint.fhir.export.ndjson import NdjsonFolder, OutputFile

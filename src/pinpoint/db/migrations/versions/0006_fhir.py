@@ -1,7 +1,7 @@
 """fhir export jobs and imports
 
-Revision ID: 0005_fhir
-Revises: 0004
+Revision ID: 0006_fhir
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_fhir"
-down_revision: str | None = "0004"
+revision: str = "0006_fhir"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
