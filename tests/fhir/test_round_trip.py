@@ -283,3 +283,16 @@ def test_cli_errors_are_one_line(
         monkeypatch, url, tmp_path, "fhir", "import", str(tmp_path / "missing"), "--clinic", "Nope"
     )
     assert code == 2
+
+
+def test_bulk_charts_equal_the_api_charts(world: World, engine: Engine) -> None:
+    from pinpoint.care import bulk_charts, views
+    from pinpoint.care.models import Patient as PatientRow
+    from pinpoint.db.engine import transaction
+
+    with transaction(engine) as session:
+        ids = list(session.scalars(select(PatientRow.id).order_by(PatientRow.id)))
+        fast = bulk_charts.charts(session, ids)
+        slow = [views.patient_chart(session, session.get(PatientRow, i)) for i in ids]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.model_dump_json(indent=1).splitlines() == b.model_dump_json(indent=1).splitlines()

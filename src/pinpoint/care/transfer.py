@@ -14,7 +14,6 @@ derived by the same rules (``care.cpt``, ``care.screening``).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from pinpoint.accounts.models import Clinic
 from pinpoint.accounts.schemas import ClinicPublic
 from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import record
-from pinpoint.care import access, views
+from pinpoint.care import access, bulk_charts, views
 from pinpoint.care.cpt import cpt_for_muscles
 from pinpoint.care.models import (
     AdverseEvent,
@@ -44,7 +43,6 @@ from pinpoint.care.models import SessionMuscle as MuscleRow
 from pinpoint.care.schemas import (
     AdverseEventCreate,
     ConsentCreate,
-    EpisodeChart,
     EpisodeCreate,
     PatientChart,
     PatientCreate,
@@ -136,7 +134,7 @@ def iter_clinic_charts(
         with transaction(engine) as session:
             patients = list(
                 session.scalars(
-                    select(Patient)
+                    select(Patient.id)
                     .where(Patient.clinic_id == scope.clinic.id, Patient.id > after)
                     .order_by(Patient.id)
                     .limit(batch_size)
@@ -145,30 +143,16 @@ def iter_clinic_charts(
             if not patients:
                 return
             batch = _charts(session, patients)
-            for patient in patients:
-                _audit(session, scope, "export", "patient", patient.id)
+            for patient_id in patients:
+                _audit(session, scope, "export", "patient", patient_id)
         yield batch
-        after = patients[-1].id
+        after = patients[-1]
 
 
-def _charts(session: Session, patients: Sequence[Patient]) -> ChartBatch:
-    ids = [p.id for p in patients]
-    episodes = list(
-        session.scalars(
-            select(Episode)
-            .where(Episode.patient_id.in_(ids))
-            .order_by(Episode.patient_id, Episode.started_on, Episode.id)
-        )
-    )
-    by_patient: dict[int, list[EpisodeChart]] = defaultdict(list)
-    for episode in views.episode_charts(session, episodes):
-        by_patient[episode.patient_id].append(episode)
-    charts: list[PatientChart] = []
-    for patient in patients:
-        chart = PatientChart.model_validate(PatientPublic.model_validate(patient).model_dump())
-        chart.episodes = by_patient.get(patient.id, [])
-        charts.append(chart)
-    return ChartBatch(charts, _stamps(session, ids, [e.id for e in episodes]))
+def _charts(session: Session, patients: Sequence[int]) -> ChartBatch:
+    charts = bulk_charts.charts(session, patients)
+    episodes = [e.id for c in charts for e in c.episodes]
+    return ChartBatch(charts, _stamps(session, list(patients), episodes))
 
 
 _STAMPED: tuple[tuple[str, Any, Any], ...] = (
