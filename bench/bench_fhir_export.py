@@ -9,7 +9,7 @@ with flat memory.
     python bench/bench_fhir_export.py [--episodes 2000] [--sessions-per-episode 10] [--rounds 3]
         [--postgres]
 
-Data goes to /tmp/pinpoint-fhir-bench/clinic.db (or the PostgreSQL schema ``bench_fhir``),
+Data goes to /tmp/pinpoint-fhir-bench/clinic-EPISODESxSESSIONS.db (or the PostgreSQL schema ``bench_fhir``),
 reused when it already holds the same numbers.
 """
 
@@ -251,7 +251,7 @@ def main() -> None:
         connect = repr({"options": "-csearch_path=bench_fhir,public"})
         bare_url = PG_URL
     else:
-        url = f"sqlite:///{OUT / 'clinic.db'}"
+        url = f"sqlite:///{OUT / f'clinic-{a.episodes}x{a.sessions_per_episode}.db'}"
         connect, bare_url = "{}", url
     engine = make_engine(url)
     upgrade(engine)
