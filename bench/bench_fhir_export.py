@@ -9,7 +9,8 @@ with flat memory.
     python bench/bench_fhir_export.py [--episodes 2000] [--sessions-per-episode 10] [--rounds 3]
         [--postgres]
 
-Data goes to /tmp/pinpoint-fhir-bench/clinic-EPISODESxSESSIONS.db (or the PostgreSQL schema ``bench_fhir``),
+Data goes to /tmp/pinpoint-fhir-bench/clinic-EPISODESxSESSIONS.db (or the PostgreSQL schema
+``bench_fhir``),
 reused when it already holds the same numbers.
 """
 
