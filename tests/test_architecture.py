@@ -23,7 +23,7 @@ import pytest
 
 SRC = Path(__file__).parent.parent / "src" / "pinpoint"
 
-_BASE_MODULES = {"__init__", "actors", "config", "errors", "db"}
+_BASE_MODULES = {"__init__", "actors", "config", "errors", "inputs", "db"}
 _DOMAINS_BELOW_APP = {
     "base",
     "law",
