@@ -24,7 +24,13 @@ from pinpoint.fhir.bundle import operation_outcome
 from pinpoint.fhir.export import jobs, runner
 from pinpoint.fhir.export.params import CLINIC_TYPES, DIRECTORY_TYPES, parse_export
 from pinpoint.fhir.systems import FHIR_NDJSON
-from pinpoint.web.fhir.responses import AUTH_ERRORS, FHIR_CONTENT, FhirResponse, base_url
+from pinpoint.web.fhir.responses import (
+    AUTH_ERRORS,
+    FHIR_CONTENT,
+    FhirResponse,
+    base_url,
+    is_record_id,
+)
 from pinpoint.web.security import CurrentActor, EngineDep
 
 log = logging.getLogger(__name__)
@@ -89,8 +95,8 @@ def _kick_off(
 def group_export(
     request: Request, actor: CurrentActor, engine: EngineDep, id: str, prefer: Prefer = None
 ) -> Response:
-    if not (id.isascii() and id.isdigit()) or not 1 <= int(id) <= 2_147_483_647:
-        raise NotFound(f"no Group with id {id!r}", field="id")
+    if not is_record_id(id):
+        raise NotFound(f"no Group with id {id[:20]!r}", field="id")
     return _kick_off(request, engine, actor, jobs.GROUP, int(id), prefer)
 
 

@@ -18,6 +18,7 @@ from pinpoint.web.fhir.responses import (
     FHIR_CONTENT,
     FhirResponse,
     base_url,
+    is_record_id,
 )
 from pinpoint.web.security import CurrentActor, EngineDep
 
@@ -34,8 +35,8 @@ def _ok(content: dict[str, object]) -> FhirResponse:
 
 def _record_id(value: str) -> int:
     """A clinical resource id (the record id); anything else cannot exist: 404."""
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 2_147_483_647:
-        raise NotFound(f"no Patient with id {value!r}", field="id")
+    if not is_record_id(value):
+        raise NotFound(f"no Patient with id {value[:20]!r}", field="id")
     return int(value)
 
 

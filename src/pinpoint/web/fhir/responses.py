@@ -57,3 +57,8 @@ def error_response(status: int, message: str, field: str | None) -> FhirResponse
     if status == 429:
         headers["Retry-After"] = "30"
     return outcome_response(status, message, field, headers or None)
+
+
+def is_record_id(value: str) -> bool:
+    """A database id: ASCII digits, 1 to 2**31 - 1 (anything else names no record)."""
+    return value.isascii() and value.isdigit() and len(value) <= 10 and 1 <= int(value) < 2**31
