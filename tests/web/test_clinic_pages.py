@@ -23,7 +23,7 @@ from pinpoint.care.models import NeedlingSession
 from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
-from pinpoint.web.pages import clinic_context, clinic_forms
+from pinpoint.web.pages import clinic_forms, clinic_tasks, clinic_words
 from tests.care import factories as care
 
 PASSWORD = "correct horse battery"
@@ -399,7 +399,7 @@ def test_the_session_form_context_offers_the_clinics_needlers(engine: Engine) ->
     actor = authenticate(engine, "clin-a@example.org", PASSWORD)
     patient = service.create_patient(engine, actor, care.patient_data())
     episode = service.create_episode(engine, actor, patient.id, care.episode_data())
-    page = clinic_context.session_page(engine, actor, episode.id)
+    page = clinic_tasks.session_page(engine, actor, episode.id)
     assert page.clinic is not None
     assert [n.npi for n in page.clinic.needlers] == [npi]
     assert page.form.value("practitioner_npi") == npi
@@ -411,6 +411,6 @@ def test_the_session_form_context_offers_the_clinics_needlers(engine: Engine) ->
 
 
 def test_every_muscle_is_in_exactly_one_group_of_the_picker() -> None:
-    grouped = [m for _label, muscles in clinic_context.MUSCLE_GROUPS for m in muscles]
+    grouped = [m for _label, muscles in clinic_words.MUSCLE_GROUPS for m in muscles]
     assert sorted(grouped) == sorted(set(grouped))
     assert set(grouped) == set(Muscle)

@@ -28,8 +28,8 @@ BAD_VALUES = {
     "superscript": "²",
     "arabic_indic": "١٢٣",
     "arabic_indic_npi": "١٢٣٤٥٦٧٨٩٣",
-    "fullwidth": "１２",
-    "mathematical": "𝟡𝟠",
+    "fullwidth": "\uff11\uff12",
+    "mathematical": "\U0001d7e1\U0001d7e0",
     "beyond_64_bits": str(2**64 + 1),
     "digits_5000": "7" * 5000,
 }
@@ -49,7 +49,7 @@ class World:
 
 
 @pytest.fixture
-def world(engine: Engine, db_settings: Settings) -> Iterator[World]:
+def world(engine: Engine, db_settings: Settings) -> World:
     chart = f.chart(engine, name="Clinic A", screened=[])
     session_id = f.documented_session(engine, chart)
     create_user(engine, "admin@example.org", "clinic_admin", PASSWORD, "Clinic A")
@@ -74,7 +74,7 @@ def world(engine: Engine, db_settings: Settings) -> Iterator[World]:
         follow_redirects=False,
     )
     ids = {"patient": chart.patient_id, "episode": chart.episode_id, "session": session_id}
-    yield World(client, ids, operator)
+    return World(client, ids, operator)
 
 
 def _routes(world: World) -> list[tuple[str, str, list[str], list[str]]]:

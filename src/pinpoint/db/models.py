@@ -22,6 +22,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pinpoint.audit.models",
     "pinpoint.care.models",
     "pinpoint.fhir.models",
+    "pinpoint.outcomes.models",
 )
 
 
