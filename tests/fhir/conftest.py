@@ -19,6 +19,8 @@ from pinpoint.care.schemas import AdverseEventCreate, PlanCreate, ScreeningCreat
 from pinpoint.config import Settings
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
+from pinpoint.outcomes.assessments import record_assessment
+from pinpoint.outcomes.records_schemas import AssessmentCreate
 from pinpoint.web.app import create_app
 from tests.accounts import factories as accounts
 from tests.care import factories as care
@@ -123,6 +125,15 @@ def document(engine: Engine, clinician: Actor, npi: str, mrn: str) -> tuple[int,
             }
         ),
     )
+    for instrument, responses in (("odi", [1, 2, 3, None, 2, 1, 0, 2, 3, 2]), ("phq9", [1] * 9)):
+        record_assessment(
+            engine,
+            clinician,
+            episode.id,
+            AssessmentCreate.model_validate(
+                {"instrument": instrument, "responses": responses, "taken_on": "2025-03-04"}
+            ),
+        )
     return patient.id, episode.id, [first.id, second.id]
 
 

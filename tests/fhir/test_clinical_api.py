@@ -55,6 +55,7 @@ def test_everything_holds_the_whole_record(client: TestClient, world: World) -> 
         "Procedure",
         "AdverseEvent",
         "Provenance",
+        "QuestionnaireResponse",
     ):
         assert kind in kinds
     assert bundle["type"] == "searchset"
@@ -83,7 +84,7 @@ def test_codes_and_systems(client: TestClient, world: World) -> None:
     pains = [
         o
         for o in of_type(bundle, "Observation")
-        if o["code"]["coding"][0]["system"] == "http://loinc.org"
+        if o["code"]["coding"][0]["system"] == "http://loinc.org" and "-pain-" in o["id"]
     ]
     assert len(pains) == 4
     assert {o["code"]["coding"][0]["code"] for o in pains} == {"72514-3"}
@@ -139,3 +140,18 @@ def test_every_read_is_audited(client: TestClient, world: World, engine: Engine)
             )
         ).all()
     assert rows.count(("read", "patient", str(world.patient_id))) == 2
+
+
+def test_assessments_travel_as_questionnaire_responses_and_scores(
+    client: TestClient, world: World
+) -> None:
+    bundle = everything(client, world)
+    responses = of_type(bundle, "QuestionnaireResponse")
+    assert len(responses) == 2
+    scores = [o for o in of_type(bundle, "Observation") if o["id"].endswith("-score")]
+    by_loinc = {o["code"]["coding"][0]["code"]: o for o in scores}
+    assert set(by_loinc) == {"97909-6", "44261-6"}  # ODI and PHQ-9 totals
+    assert by_loinc["44261-6"]["valueQuantity"]["value"] == 9
+    assert all(o["category"][0]["coding"][0]["code"] == "survey" for o in scores)
+    refs = {o["derivedFrom"][0]["reference"] for o in scores}
+    assert refs == {f"QuestionnaireResponse/{r['id']}" for r in responses}

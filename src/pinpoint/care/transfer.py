@@ -227,6 +227,14 @@ class ClinicWriter:
     def clinic_id(self) -> int:
         return self.scope.clinic.id
 
+    @property
+    def user_id(self) -> int | None:
+        return self._user
+
+    def audit(self, action: str, record_type: str, record_id: int) -> None:
+        """Audit a record another domain wrote in this transaction (an assessment)."""
+        _audit(self.session, self.scope, action, record_type, record_id)
+
     def _add(self, record_type: str, row: Any) -> int:
         self.session.add(row)
         self.session.flush()

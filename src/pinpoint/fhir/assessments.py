@@ -12,20 +12,21 @@ Observation of the total, ``derivedFrom`` it.
   the band as ``interpretation``, the missing items in a note.
 
 Built from ``ScoreResult`` (``{"instrument", "score", "max", "missing_items", "band"}`` and
-the rest ``pinpoint.outcomes`` gives). Served once assessments are stored (they are not yet).
+the rest ``pinpoint.outcomes`` gives).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 from pinpoint.fhir import systems as s
 from pinpoint.fhir.clinical import episode_link
-from pinpoint.fhir.datatypes import Json, coding, concept, day, drop_empty, reference
+from pinpoint.fhir.datatypes import Json, coding, concept, day, drop_empty, instant, reference
 from pinpoint.outcomes import ScoreResult, get_instrument
+from pinpoint.outcomes.records_schemas import AssessmentPublic
 
 INSTRUMENT_SYSTEM = s.local_system("instrument")
 BAND_SYSTEM = s.local_system("instrument-band")
@@ -42,6 +43,21 @@ class AssessmentRecord:
     answered_on: date
     responses: Sequence[int | None]
     result: ScoreResult
+    updated: datetime | None = None
+
+
+def record_of(a: AssessmentPublic, patient_id: int) -> AssessmentRecord:
+    """The stored assessment (``pinpoint.outcomes``) as the mappers take it."""
+    return AssessmentRecord(
+        a.id, patient_id, a.episode_id, a.taken_on, a.responses, a.score, a.created_at
+    )
+
+
+def _meta(a: AssessmentRecord, profile: str) -> Json:
+    found: Json = {"profile": [profile]}
+    if a.updated is not None:
+        found["lastUpdated"] = instant(a.updated)
+    return found
 
 
 def questionnaire_url(code: str) -> str:
@@ -65,7 +81,7 @@ def questionnaire_response(a: AssessmentRecord) -> Json:
     return {
         "resourceType": "QuestionnaireResponse",
         "id": f"assessment-{a.id}",
-        "meta": {"profile": [s.PROFILE_QUESTIONNAIRE_RESPONSE]},
+        "meta": _meta(a, s.PROFILE_QUESTIONNAIRE_RESPONSE),
         "extension": [episode_link(a.episode_id)],
         "questionnaire": f"{questionnaire_url(spec.code.value)}|{quote(spec.version, safe='')}",
         "status": "completed",
@@ -90,7 +106,7 @@ def score_observation(a: AssessmentRecord) -> Json:
     resource: Json = {
         "resourceType": "Observation",
         "id": f"assessment-{a.id}-score",
-        "meta": {"profile": [s.PROFILE_SCREENING]},
+        "meta": _meta(a, s.PROFILE_SCREENING),
         "extension": [episode_link(a.episode_id)],
         "status": "final",
         "category": [concept(s.OBSERVATION_CATEGORY, "survey", "Survey")],

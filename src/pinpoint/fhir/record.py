@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 
 from pinpoint.accounts.schemas import ClinicPublic
 from pinpoint.care.schemas import PatientChart
 from pinpoint.fhir import clinical, procedures
+from pinpoint.fhir.assessments import AssessmentRecord, assessment_resources
 from pinpoint.fhir.clinical import Stamps
 from pinpoint.fhir.datatypes import Json
 
 
 def compartment(
-    chart: PatientChart, clinic: ClinicPublic, stamps: Stamps | None = None
+    chart: PatientChart,
+    clinic: ClinicPublic,
+    stamps: Stamps | None = None,
+    assessments: Mapping[int, Sequence[AssessmentRecord]] | None = None,
 ) -> Iterator[Json]:
     """The Patient, then per episode: EpisodeOfCare, Conditions, CarePlan and Goal,
-    screenings, consents, and per session its Procedure, pain Observations, adverse
-    events and Provenance."""
+    screenings, consents, per session its Procedure, pain Observations, adverse events and
+    Provenance, then each assessment's QuestionnaireResponse and score Observation."""
     yield clinical.patient(chart, clinic, stamps)
     for e in chart.episodes:
         yield clinical.episode_of_care(e, clinic, stamps)
@@ -36,3 +40,5 @@ def compartment(
             for event in session.adverse_events:
                 yield procedures.adverse_event(event, session, e, stamps)
             yield procedures.provenance(session, e, clinic, stamps)
+        for assessment in (assessments or {}).get(e.id, ()):
+            yield from assessment_resources(assessment)

@@ -18,9 +18,11 @@ from pinpoint.directory.schemas import PractitionerPublic
 from pinpoint.directory.service import find_practitioners_at, get_practitioner
 from pinpoint.errors import InvalidInput, NotFound
 from pinpoint.fhir import bundle, clinical, directory
+from pinpoint.fhir.assessments import record_of
 from pinpoint.fhir.datatypes import Json
 from pinpoint.fhir.record import compartment
 from pinpoint.fhir.search import NEAR, parse_count, parse_near, parse_npi_token, parse_specialty
+from pinpoint.outcomes.assessments import list_assessments
 
 
 def _practitioner(engine: Engine, npi: str, on: date | None = None) -> PractitionerPublic:
@@ -117,5 +119,9 @@ def patient(engine: Engine, actor: Actor, patient_id: int) -> Json:
 def patient_everything(engine: Engine, actor: Actor, patient_id: int, base: str) -> Json:
     """``Patient/{id}/$everything``: the clinic, then everything in the patient's compartment."""
     clinic, chart = transfer.patient_record(engine, actor, patient_id)
-    resources = [clinical.organization(clinic), *compartment(chart, clinic)]
+    assessments = {
+        e.id: [record_of(a, chart.id) for a in list_assessments(engine, actor, e.id).assessments]
+        for e in chart.episodes
+    }
+    resources = [clinical.organization(clinic), *compartment(chart, clinic, None, assessments)]
     return bundle.collection(resources, base)

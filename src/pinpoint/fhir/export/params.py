@@ -23,6 +23,7 @@ CLINIC_TYPES = (
     "Procedure",
     "AdverseEvent",
     "Provenance",
+    "QuestionnaireResponse",
 )
 DIRECTORY_TYPES = ("Practitioner", "PractitionerRole", "Location")
 OUTPUT_FORMATS = frozenset(

@@ -19,11 +19,15 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from pinpoint.care import transfer
+from pinpoint.care.schemas import PatientChart
+from pinpoint.db.engine import transaction
 from pinpoint.directory.service import iter_practitioners
 from pinpoint.fhir import clinical, directory
+from pinpoint.fhir.assessments import AssessmentRecord, record_of
 from pinpoint.fhir.datatypes import Json, instant
 from pinpoint.fhir.record import compartment
 from pinpoint.fhir.service import centroid
+from pinpoint.outcomes.assessments import episode_assessments, public
 
 Progress = Callable[[int, int | None], None]  # (units done, units in all when known)
 
@@ -54,12 +58,24 @@ class ClinicSource:
             yield clinical.organization(clinic)
         done = 0
         for batch in transfer.iter_clinic_charts(engine, self.scope):
+            assessments = _assessments(engine, batch.charts)
             for chart in batch.charts:
-                for resource in compartment(chart, clinic, batch.stamps):
+                for resource in compartment(chart, clinic, batch.stamps, assessments):
                     if resource["resourceType"] in wanted and _changed(resource, after):
                         yield resource
             done += len(batch.charts)
             progress(done, None)
+
+
+def _assessments(engine: Engine, charts: list[PatientChart]) -> dict[int, list[AssessmentRecord]]:
+    """The batch's assessments per episode (``pinpoint.outcomes``), read in one query."""
+    patient_of = {e.id: c.id for c in charts for e in c.episodes}
+    with transaction(engine) as session:
+        rows = episode_assessments(session, list(patient_of))
+        return {
+            episode_id: [record_of(public(row), patient_of[episode_id]) for row in found]
+            for episode_id, found in rows.items()
+        }
 
 
 def _changed(resource: Json, after: str | None) -> bool:

@@ -12,6 +12,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -24,7 +25,7 @@ from pinpoint.care.schemas import (
     PlanCreate,
     SessionCreate,
 )
-from pinpoint.fhir import clinical, procedures
+from pinpoint.fhir import assessments, clinical, procedures
 from pinpoint.fhir import systems as s
 from pinpoint.fhir.datatypes import Json
 
@@ -343,3 +344,31 @@ def adverse_event(r: Json, path: str) -> tuple[AdverseEventCreate, bool, int | N
 def session_of_event(r: Json, path: str) -> str:
     suspects = r.get("suspectEntity") or [{}]
     return ref_id(suspects[0].get("instance"), "Procedure", f"{path}.suspectEntity[0].instance")
+
+
+def is_score(r: Json) -> bool:
+    """An assessment's score Observation (derived from its QuestionnaireResponse)."""
+    return bool(r.get("derivedFrom")) and any(
+        c.get("system") == assessments.INSTRUMENT_SYSTEM
+        for c in (r.get("code") or {}).get("coding", [])
+    )
+
+
+def assessment(r: Json, path: str) -> tuple[str, list[int | None], list[str] | None, date]:
+    """(instrument code, answers in item order, PSFS activities, the day it was taken)."""
+    questionnaire = str(r.get("questionnaire", ""))
+    base = assessments.questionnaire_url("")
+    if not questionnaire.startswith(base):
+        raise reject(f"{path}.questionnaire", f"must be one of Pinpoint's instruments ({base}...)")
+    instrument = questionnaire[len(base) :].split("|")[0]
+    answers: list[int | None] = []
+    texts: list[str] = []
+    for j, item in enumerate(r.get("item", [])):
+        given = item.get("answer") or []
+        value = given[0].get("valueInteger") if given else None
+        if given and not isinstance(value, int):
+            raise reject(f"{path}.item[{j}].answer[0]", "a whole-number answer is expected")
+        answers.append(value)
+        texts.append(str(item.get("text", "")))
+    taken = date.fromisoformat(day_of(r.get("authored"), f"{path}.authored"))
+    return instrument, answers, texts if instrument == "psfs" else None, taken

@@ -31,6 +31,7 @@ from pinpoint.fhir.imports.load import Item, Unit, load
 from pinpoint.fhir.models import ImportedRecord
 from pinpoint.fhir.procedures import PAIN_TIMING
 from pinpoint.fhir.validation import ResourceErrors, parse_resource
+from pinpoint.outcomes.transfer import add_imported_assessment
 
 ORDER = (
     "Organization",
@@ -43,6 +44,7 @@ ORDER = (
     "Consent",
     "Procedure",
     "AdverseEvent",
+    "QuestionnaireResponse",
     "Provenance",
 )
 DERIVED = frozenset({"Organization", "Condition", "Goal", "Provenance"})
@@ -153,7 +155,9 @@ class _Importer:
     def one(self, item: Item, report: UnitReport) -> None:
         r, path = item.resource, item.path
         kind = r["resourceType"]
-        if kind in DERIVED or (kind == "Observation" and convert.is_pain(r)):
+        if kind in DERIVED or (
+            kind == "Observation" and (convert.is_pain(r) or convert.is_score(r))
+        ):
             report.derived += 1
             return
         handler = _HANDLERS.get(kind)
@@ -235,6 +239,26 @@ class _Importer:
         self.remember(r, "session", self.w.add_session(episode_id, data, precautions))
         return True
 
+    def assessment(self, r: Json, path: str, report: UnitReport) -> bool:
+        episode_id = self._episode_of(r, path)
+        instrument, responses, activities, taken_on = convert.assessment(r, path)
+        try:
+            row = add_imported_assessment(
+                self.w.session,
+                clinic_id=self.w.clinic_id,
+                episode_id=episode_id,
+                instrument=instrument,
+                responses=responses,
+                activities=activities,
+                taken_on=taken_on,
+                created_by=self.w.user_id,
+            )
+        except PinpointError as exc:
+            raise reject(f"{path}.item", exc.message) from None
+        self.w.audit("import", "assessment", row)
+        self.remember(r, "assessment", row)
+        return True
+
     def adverse_event(self, r: Json, path: str, report: UnitReport) -> bool:
         session_id = self.ref(
             r, "Procedure", convert.session_of_event(r, path), f"{path}.suspectEntity[0].instance"
@@ -255,6 +279,7 @@ _HANDLERS: dict[str, Any] = {
     "Consent": _Importer.consent,
     "Procedure": _Importer.session,
     "AdverseEvent": _Importer.adverse_event,
+    "QuestionnaireResponse": _Importer.assessment,
 }
 
 
