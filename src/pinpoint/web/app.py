@@ -20,6 +20,7 @@ from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
 from pinpoint.web.api import outcomes as outcomes_api
+from pinpoint.web.fhir import router as fhir_router
 from pinpoint.web.pages import routes as pages
 
 WEB = resources.files("pinpoint.web")
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(fhir_router)
     app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
