@@ -99,7 +99,8 @@ def _no_violations(page: sync_api.Page, where: str) -> None:
 
 
 def _answer_by_keyboard(page: sync_api.Page, answers: list[int], audit: bool) -> None:
-    """Each screen: focus the first choice, arrow to the answer, Enter goes to the next."""
+    """Each screen opens with the focus on its first answer: arrow keys (or Space) choose,
+    Enter goes to the next screen."""
     total = len(answers)
     for number, value in enumerate(answers, start=1):
         assert page.locator(".q-where").inner_text() == f"Question {number} of {total}"
@@ -107,7 +108,8 @@ def _answer_by_keyboard(page: sync_api.Page, answers: list[int], audit: bool) ->
         if audit and number == 1:
             _no_violations(page, "question")
             _shot(page, "question")
-        page.focus(f"#a{number}-0")
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == f"a{number}-0", "each screen starts with the focus on its answers"
         if value == 0:
             page.keyboard.press("Space")
         for _ in range(value):

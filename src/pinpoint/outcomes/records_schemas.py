@@ -6,7 +6,7 @@ The answers are checked by the instrument's own rules (``scoring``), so a bad an
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
@@ -97,7 +97,7 @@ class AssessmentPublic(BaseModel):
     activities: list[str] | None
     source: Literal["clinic", "patient"]
     version: int
-    created_at: datetime
+    created_at: UtcDatetime
     alert: AlertPublic | None = Field(
         default=None, description="The safety alert this assessment raised, if any."
     )
@@ -173,7 +173,7 @@ class AssignmentPublic(BaseModel):
     )
     completed_by: int | None = Field(description="The assessment that answered it.")
     cancelled: bool
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class AssignmentList(BaseModel):
