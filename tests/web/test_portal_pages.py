@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from fastapi import Response
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -389,3 +390,30 @@ def test_a_form_post_without_the_csrf_token_is_refused(portal: Portal) -> None:
         url, data={"type": "bruising", "severity": "mild", "onset_on": "2025-03-05"}
     )
     assert answer.status_code == 403
+
+
+def test_the_progress_chart_image_shows_when_its_route_is_installed(
+    portal: Portal, db_settings: Settings
+) -> None:
+    for value, day in ((7, "2025-03-01"), (4, "2025-03-20")):
+        data = AssessmentCreate.model_validate(
+            {"instrument": "nprs", "responses": [value], "taken_on": day}
+        )
+        record_assessment(portal.engine, portal.chart.clinician, portal.chart.episode_id, data)
+    portal.login()
+    without = portal.client.get("/portal/progress").text
+    assert "<img" not in without  # the words stand alone
+    app = create_app(db_settings)
+
+    def chart(id: int) -> Response:
+        return Response(b"<svg xmlns='http://www.w3.org/2000/svg'/>", media_type="image/svg+xml")
+
+    app.add_api_route("/charts/episodes/{id}/progress.svg", chart)
+    with TestClient(app, follow_redirects=False, headers=HTML) as client:
+        client.cookies = portal.client.cookies
+        page = client.get("/portal/progress").text
+    image = re.search(r'<img src="([^"]+)" alt="([^"]+)"', page)
+    assert image is not None
+    assert image.group(1) == f"/charts/episodes/{portal.chart.episode_id}/progress.svg"
+    assert "written out in words" in image.group(2)
+    assert "Your pain has dropped 3 points" in _words(page)

@@ -10,8 +10,8 @@ from pinpoint.actors import Actor
 from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
+from pinpoint.web.pages.clinic_followup_context import EpisodeOutcomes, chart_outcomes
 from pinpoint.web.pages.clinic_forms import FormState
-from pinpoint.web.pages.clinic_outcomes import EpisodeOutcomes, chart_outcomes
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
 
 PAGE_SIZE = 50

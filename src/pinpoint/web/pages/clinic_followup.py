@@ -22,7 +22,7 @@ from pinpoint.care.schemas import AdverseEventReview
 from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.outcomes import alerts, assignments
 from pinpoint.outcomes.records_schemas import AlertResolve, AssignmentCreate
-from pinpoint.web.pages import clinic_chart, clinic_outcomes, clinic_words
+from pinpoint.web.pages import clinic_chart, clinic_followup_context, clinic_words
 from pinpoint.web.pages.clinic_forms import FormState, validate
 from pinpoint.web.security import EngineDep, OptionalActor
 
@@ -157,7 +157,7 @@ def review_form(
 ) -> Response:
     if actor is None:
         return _login(request)
-    page = clinic_outcomes.review_page(engine, actor, event_id)
+    page = clinic_followup_context.review_page(engine, actor, event_id)
     return _render(request, "clinic_review_form.html", page)
 
 
@@ -188,7 +188,9 @@ async def review(
         )
     except (InvalidInput, Conflict) as exc:
         form.refuse(exc)
-        page = await run_in_threadpool(clinic_outcomes.review_page, engine, actor, event_id, form)
+        page = await run_in_threadpool(
+            clinic_followup_context.review_page, engine, actor, event_id, form
+        )
         return _render(request, "clinic_review_form.html", page, exc.http_status)
     needling = await run_in_threadpool(sessions.get_session, engine, actor, done.session_id)
     patient_id = await run_in_threadpool(_patient_of_episode, engine, actor, needling.episode_id)

@@ -9,6 +9,7 @@ domain calls made as the patient, so another patient's ids answer 404. No page i
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 from urllib.parse import quote
@@ -30,8 +31,8 @@ router = APIRouter(include_in_schema=False)
 
 RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 HOME = "/portal"
-# The progress chart image, served by the charts pages when they are installed.
-CHART_ROUTE = "/charts/episodes/{episode_id}/progress.svg"
+# The progress chart image, served by the charts routes when they are installed.
+CHART_ROUTE = re.compile(r"^/charts/episodes/\{[a-z_]+\}/progress\.svg$")
 
 
 def _render(request: Request, template: str, page: object, status: int = 200) -> Response:
@@ -57,9 +58,13 @@ def _gate(request: Request, actor: Actor | None) -> Actor | Response:
 
 
 def _chart_route(request: Request) -> str | None:
+    """The chart image's address with ``{episode_id}`` to fill in, or None without it."""
     routes: list[BaseRoute] = request.app.routes
-    found = any(getattr(r, "path", None) == CHART_ROUTE for r in routes)
-    return CHART_ROUTE if found else None
+    for route in routes:
+        path = getattr(route, "path", "")
+        if isinstance(path, str) and CHART_ROUTE.match(path):
+            return re.sub(r"\{[a-z_]+\}", "{episode_id}", path)
+    return None
 
 
 def _message(request: Request, message: str, status: int) -> Response:
