@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description=(
+            "PINPOINT_MAX_BODY_BYTES: largest request body the web server accepts (bytes); "
+            "larger ones answer 413 before they are read."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite in the data folder."""
         if self.database_url:

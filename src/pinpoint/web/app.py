@@ -7,6 +7,7 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.types import ASGIApp
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
@@ -17,23 +18,33 @@ from pinpoint.web.api import care as care_api
 from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
+from pinpoint.web.headers import SecureHeaders
+from pinpoint.web.limits import BodyLimit
 from pinpoint.web.pages import routes as pages
 
 WEB = resources.files("pinpoint.web")
 
 
+class PinpointApp(FastAPI):
+    """FastAPI with the security headers outside everything, error answers included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecureHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    app = PinpointApp(
         title="Pinpoint",
         version=__version__,
         summary="Dry needling law, practitioners and clinic records.",
-        docs_url="/api/docs",
+        docs_url=None,  # served by pages.api_docs, from the package and without inline script
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
     errors.install(app)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(law_api.router, prefix="/api/v1")
     app.include_router(directory_api.router, prefix="/api/v1")
     app.include_router(credentials_api.router, prefix="/api/v1")

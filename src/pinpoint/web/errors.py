@@ -21,6 +21,7 @@ _CODES = {
     403: "forbidden",
     404: "not_found",
     409: "conflict",
+    413: "content_too_large",
     422: "invalid_input",
 }
 
@@ -41,9 +42,10 @@ def _wants_html(request: Request) -> bool:
     ) and "text/html" in request.headers.get("accept", "")
 
 
-def _respond(
+def error_response(
     request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None
 ) -> Response:
+    """The error page for people, or the JSON error shape for everyone else."""
     if _wants_html(request):
         templates = request.app.state.templates
         page: Response = templates.TemplateResponse(
@@ -58,7 +60,7 @@ def _respond(
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PinpointError)
-    return _respond(request, exc.http_status, exc.message, exc.field)
+    return error_response(request, exc.http_status, exc.message, exc.field)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -74,14 +76,15 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         for e in errors
     ]
     if _wants_html(request):
-        return _respond(request, 422, message, field)
+        return error_response(request, 422, message, field)
     return JSONResponse(body, status_code=422)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail) if exc.detail else "error"
-    return _respond(request, exc.status_code, message, None)
+    loc = ["body"] if exc.status_code == 413 else None
+    return error_response(request, exc.status_code, message, None, loc)
 
 
 def install(app: FastAPI) -> None:
