@@ -87,19 +87,19 @@ def must_not_store(scope: Scope, response_headers: Iterable[Header]) -> bool:
     """
     if scope["method"] in UNSAFE_METHODS or authenticated(scope.get("state", {})):
         return True
-    if any(name.lower() == b"set-cookie" for name, _ in response_headers):
-        return True
+    for name, _ in response_headers:
+        if name.lower() == b"set-cookie":
+            return True
     return any(name == b"authorization" for name, _ in scope["headers"])
 
 
 def with_security_headers(scope: Scope, headers: Iterable[Header]) -> list[Header]:
     """The answer's headers with the security headers added and caching decided."""
-    out = list(headers)
+    out = [*headers, *_ALWAYS]
     if must_not_store(scope, out):
         out = [(name, value) for name, value in out if name.lower() not in _CACHING]
         out += _NO_STORE
-    out += _ALWAYS
-    if scope.get("scheme") == "https":
+    if scope["scheme"] == "https":
         out += _HTTPS
     return out
 

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pinpoint.web.errors import error_response
 
 _CLOSE = (b"connection", b"close")
+_BODILESS = frozenset({"GET", "HEAD"})
 
 
 def too_large_message(limit: int) -> str:
@@ -33,16 +34,16 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=too_large_message(limit))
 
 
-def declared_length(scope: Scope) -> int | None:
-    """The request's ``Content-Length``; None when absent, not a number, or when the body
-    comes with a ``Transfer-Encoding`` (which takes precedence) and so must be counted."""
+def body_framing(scope: Scope) -> tuple[int | None, bool]:
+    """The request's ``Content-Length`` (None when absent or not a number) and whether it
+    sends a ``Transfer-Encoding``, which takes precedence, so the body must be counted."""
     length = None
     for name, value in scope["headers"]:
         if name == b"transfer-encoding":
-            return None
+            return None, True
         if name == b"content-length":
             length = int(value) if value.isdigit() else None
-    return length
+    return length, False
 
 
 class BodyLimit:
@@ -56,14 +57,16 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = declared_length(scope)
-        if length is not None and length > self.limit:
-            await self._refuse(scope, receive, send)
-            return
-        if length is not None:  # the server delivers at most what was declared
+        length, streamed = body_framing(scope)
+        if length is not None and not streamed:
+            if length > self.limit:
+                await self._refuse(scope, receive, send)
+            else:  # the server delivers no more than was declared
+                await self.app(scope, receive, send)
+        elif streamed or scope["method"] not in _BODILESS:
+            await self._counted(scope, receive, send)
+        else:  # a GET or HEAD without a body; no route reads one
             await self.app(scope, receive, send)
-            return
-        await self._counted(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
