@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from pinpoint.accounts.service import authenticate, create_user, issue_token
 from pinpoint.care import service
 from pinpoint.care.models import Episode, Patient
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
 from pinpoint.web.security import clinical_routes
@@ -142,9 +143,7 @@ def world(engine: Engine) -> World:
     f.clinic(engine, "Clinic B", "TX")
     users = {
         "operator": create_user(engine, "op@example.org", "operator", PASSWORD),
-        "patient": create_user(
-            engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-1"
-        ),
+        "patient": create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-1"),
         "clinician": create_user(engine, "cl@example.org", "clinician", PASSWORD, "Clinic A"),
         "clinic_admin": create_user(engine, "ad@example.org", "clinic_admin", PASSWORD, "Clinic A"),
         "other_clinic": create_user(engine, "b@example.org", "clinic_admin", PASSWORD, "Clinic B"),

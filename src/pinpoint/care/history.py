@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor
+from pinpoint.actors import Actor
 from pinpoint.care.models import CarePlan, Episode, Patient, RecordRevision
 from pinpoint.errors import Conflict
 

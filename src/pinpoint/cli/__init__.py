@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from pinpoint.cli import accounts, directory, find, law, serve
+from pinpoint.cli.score import score
 from pinpoint.errors import PinpointError
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ app.add_typer(accounts.user_app, name="user")
 app.command("serve")(serve.serve)
 app.command("find")(find.find)
 app.command("practitioner")(find.practitioner)
+app.command("score")(score)
 
 
 def _fail(message: str, code: int) -> int:

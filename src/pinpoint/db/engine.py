@@ -1,4 +1,12 @@
-"""Creating engines and sessions for SQLite (embedded) and PostgreSQL (server)."""
+"""Creating engines and sessions for SQLite (embedded) and PostgreSQL (server).
+
+Statement parameters never reach an error message or a log line (``hide_parameters``):
+they carry patient data. A write that decides on what it reads opens
+``transaction(engine, write=True)``: on SQLite that takes the database's write lock at
+``BEGIN IMMEDIATE``, before the first read, so no other writer can commit between the
+decision and the write; on PostgreSQL the caller locks the rows the decision rests on
+(``SELECT ... FOR UPDATE``, see ``pinpoint.care.access``).
+"""
 
 from __future__ import annotations
 
@@ -13,13 +21,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pinpoint.config import Settings
 
+# How long a statement waits for another transaction's lock before giving up (the web
+# layer then answers 503 with Retry-After).
+LOCK_WAIT_MS = 10_000
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
     cursor.close()
 
 
@@ -29,10 +41,22 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # Server settings ride on libpq's ``options``, after any the URL already carries.
+    given = parsed.query.get("options") or ()
+    given = (given,) if isinstance(given, str) else given
+    options = " ".join([*given, f"-c lock_timeout={LOCK_WAIT_MS}"])
+    return create_engine(
+        parsed.difference_update_query(["options"]),
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=10,
+        hide_parameters=True,
+        connect_args={"options": options},
+    )
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -43,8 +67,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work commits together or not at all."""
+def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
+    """A session whose work commits together or not at all.
+
+    With ``write``, the transaction serialises with every other writer from its first
+    statement (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL callers lock the rows they decide
+    on), so what it reads cannot change before it commits.
+    """
     with session_factory(engine)() as session, session.begin():
+        if write and is_sqlite(engine):
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session

@@ -44,6 +44,8 @@ Backend = Literal["index", "postgis"]
 def _radius(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidInput("radius must be a number of miles", field="radius_miles")
+    if isinstance(value, str) and not value.isascii():  # float() reads other scripts' digits
+        raise InvalidInput(f"radius must be written with 0-9, got {value!r}", field="radius_miles")
     try:
         radius = float(value)
     except ValueError:
@@ -259,7 +261,7 @@ def _public_of(eligibility: Eligibility) -> EligibilityPublic:
 def parse_npi(text: str, *, field: str = "npi") -> str:
     """A 10-digit NPI whose check digit is right (Luhn over the 80840 prefix)."""
     value = str(text).strip()
-    if len(value) != 10 or not value.isdigit():
+    if len(value) != 10 or not (value.isascii() and value.isdigit()):
         raise InvalidInput(f"an NPI is 10 digits, got {text!r}", field=field)
     digits = [int(c) for c in "80840" + value[:9]]
     total = 0

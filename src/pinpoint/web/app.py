@@ -8,10 +8,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
-from pinpoint.web import errors
+from pinpoint.web import errors, failures
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
 from pinpoint.web.api import care as care_api
@@ -45,6 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
     errors.install(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    failures.install(app)
+    if settings.trusted_proxy_list():
+        # Outermost, so every layer sees the real client address and scheme.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
     app.include_router(law_api.router, prefix="/api/v1")
     app.include_router(directory_api.router, prefix="/api/v1")
     app.include_router(credentials_api.router, prefix="/api/v1")

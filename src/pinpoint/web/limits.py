@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pinpoint.web.errors import error_response
+from pinpoint.web.errors import respond
 
 _CLOSE = (b"connection", b"close")
 _BODILESS = frozenset({"GET", "HEAD"})
@@ -70,7 +70,7 @@ class BodyLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        response = error_response(request, 413, too_large_message(self.limit), None, ["body"])
+        response = respond(request, 413, too_large_message(self.limit), None, ["body"])
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
 

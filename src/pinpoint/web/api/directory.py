@@ -72,8 +72,8 @@ async def search_practitioners(
         list[str] | None, Query(description="Repeatable; default every profession.")
     ] = None,
     eligible_only: Annotated[bool, Query(description="Only those eligible to dry needle.")] = False,
-    limit: Annotated[int, Query(description="1-500.")] = 50,
-    offset: Annotated[int, Query(description="Results to skip.")] = 0,
+    limit: Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="1-500.")] = 50,
+    offset: Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Results to skip.")] = 0,
 ) -> Response:
     """``total`` counts every match within the radius after filters, before paging."""
     # ``async`` on purpose: the answer comes from the in-process index in well under a

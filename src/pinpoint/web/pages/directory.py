@@ -153,7 +153,7 @@ def find(
     radius_miles: Annotated[str, Query()] = "25",
     profession: Annotated[list[str] | None, Query()] = None,
     eligible_only: Annotated[str, Query()] = "",
-    offset: Annotated[int, Query()] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
     page = find_page(engine, zip, radius_miles, profession or [], bool(eligible_only), offset)
     return _render(request, "find.html", page, 422 if page.error else 200)
