@@ -9,13 +9,8 @@ uvicorn, both answers arrive while the client is still sending, and the server c
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +20,7 @@ from pydantic import ValidationError
 
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
+from tests.browser.conftest import serve_app
 
 pytestmark = pytest.mark.backends("sqlite")  # the limit acts before any database work
 
@@ -154,41 +150,12 @@ def test_the_limit_is_a_setting_with_a_sane_floor(monkeypatch: pytest.MonkeyPatc
 # Against a real server: the answer arrives while the client is still sending.
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """uvicorn on 127.0.0.1 with a 64 KiB limit (the browser tests' harness); its port."""
     data = tmp_path_factory.mktemp("limit-server")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PINPOINT_DATA_DIR": str(data),
-        "PINPOINT_DATABASE_URL": f"sqlite:///{Path(data) / 'pinpoint.db'}",
-        "PINPOINT_MAX_BODY_BYTES": str(LIMIT),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "pinpoint.web.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, env=env)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, "the server exited"
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serve_app(data, {"PINPOINT_MAX_BODY_BYTES": str(LIMIT)}) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def _answer(sock: socket.socket) -> tuple[bytes, bool]:
