@@ -179,3 +179,13 @@ def test_the_vendored_swagger_ui_says_where_it_came_from() -> None:
 def test_fastapis_cdn_docs_pages_are_gone(client: TestClient) -> None:
     assert client.get("/docs").status_code == 404
     assert client.get("/redoc").status_code == 404
+
+
+def test_https_behind_a_trusted_proxy_adds_strict_transport_security(
+    db_settings: Settings,
+) -> None:
+    proxied = create_app(db_settings.model_copy(update={"trusted_proxies": "127.0.0.1"}))
+    client = TestClient(proxied, client=("127.0.0.1", 40000))
+    behind = client.get("/law", headers={"X-Forwarded-Proto": "https"})
+    assert behind.headers["strict-transport-security"] == "max-age=31536000"
+    assert "strict-transport-security" not in client.get("/law").headers
