@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -67,7 +68,10 @@ class Exchange:
             "client": ("127.0.0.1", 50000),
             "server": ("testserver", 80),
         }
-        asyncio.run(asyncio.wait_for(app(scope, self.receive, self.send), timeout=10))
+        exchange = asyncio.wait_for(app(scope, self.receive, self.send), timeout=10)
+        # A thread of its own: another test's browser may keep an event loop running here.
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, exchange).result()
 
     @property
     def status(self) -> int:
