@@ -63,7 +63,11 @@ class Conflict(PinpointError):
 
 
 class Unavailable(PinpointError):
-    """The database is busy or unreachable; the same request may succeed shortly."""
+    """The database is busy or unreachable; the same request may succeed shortly.
+
+    Also raised at start for a database that cannot be used as configured (a read-only
+    file or folder, a read-only server or role), naming the path or server.
+    """
 
     exit_code = 1
     http_status = 503

@@ -190,14 +190,18 @@ def load(
     *,
     write: bool = False,
     staff: bool = False,
+    patient_writes: bool = False,
 ) -> R:
     """The record if the actor may see it; else NotFound (Forbidden for the wrong role).
 
-    ``staff`` admits clinicians and clinic admins only. ``write`` does too, and locks the
-    record's episode (or patient) for the rest of the transaction, re-reading the row
-    after the lock, so the caller decides on current data.
+    ``staff`` admits clinicians and clinic admins only. ``write`` does too (and, with
+    ``patient_writes``, the patient whose record it is: a questionnaire, a side effect),
+    and locks the record's episode (or patient) for the rest of the transaction,
+    re-reading the row after the lock, so the caller decides on current data.
     """
-    clinic_id = writer_clinic(actor) if write or staff else reader_clinic(actor)
+    patient_may = patient_writes and actor.role is Role.PATIENT
+    strict = (write or staff) and not patient_may
+    clinic_id = writer_clinic(actor) if strict else reader_clinic(actor)
     kind = _TYPES[model]
     row = session.get(model, record_id)
     if row is None or row.clinic_id != clinic_id:

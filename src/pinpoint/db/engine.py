@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -20,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pinpoint.config import Settings
+from pinpoint.db.storage import create_private_file, create_private_folder, sqlite_path
 
 # How long a statement waits for another transaction's lock before giving up (the web
 # layer then answers 503 with Retry-After).
@@ -36,26 +36,29 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for the URL; SQLite gets WAL, foreign keys and a busy timeout, and its
+    folder and file are created private (0700, 0600) before SQLite first opens them."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            create_private_folder(path.parent)
+            create_private_file(path)
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # Server settings ride on libpq's ``options``, after any the URL already carries.
+    # Server settings ride on libpq's ``options`` in the URL (after any it already carries),
+    # so connections made from ``engine.url`` outside the pool get them too.
     given = parsed.query.get("options") or ()
     given = (given,) if isinstance(given, str) else given
     options = " ".join([*given, f"-c lock_timeout={LOCK_WAIT_MS}"])
     return create_engine(
-        parsed.difference_update_query(["options"]),
+        parsed.update_query_dict({"options": options}),
         pool_pre_ping=True,
         pool_size=10,
         max_overflow=10,
         pool_timeout=10,
         hide_parameters=True,
-        connect_args={"options": options},
     )
 
 

@@ -19,6 +19,7 @@ from pinpoint.web.api import care as care_api
 from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
+from pinpoint.web.api import outcomes as outcomes_api
 from pinpoint.web.headers import SecureHeaders
 from pinpoint.web.limits import BodyLimit
 from pinpoint.web.pages import routes as pages
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app
