@@ -22,6 +22,8 @@ from pinpoint.accounts.service import (
     issue_token,
 )
 from pinpoint.config import Settings
+from pinpoint.outcomes.assessments import record_assessment
+from pinpoint.outcomes.records_schemas import AssessmentCreate
 from pinpoint.web.app import create_app
 from pinpoint.web.headers import with_security_headers
 from pinpoint.web.security import SESSION_COOKIE, api_routes, clinical_routes
@@ -53,6 +55,8 @@ PUBLIC_READS = [(m, p) for m, p in _routes(clinical=False) if m == "GET"]
 class World:
     chart: f.Chart
     session_id: int
+    assessment_id: int
+    alert_id: int
     bearer: dict[str, str]
     cookie: str
     csrf: str
@@ -62,6 +66,8 @@ class World:
             "patients": self.chart.patient_id,
             "episodes": self.chart.episode_id,
             "sessions": self.session_id,
+            "assessments": self.assessment_id,
+            "alerts": self.alert_id,
         }
         for kind, record in ids.items():
             path = path.replace(f"/{kind}/{{id}}", f"/{kind}/{record}")
@@ -72,12 +78,19 @@ class World:
 def world(engine: Engine) -> World:
     chart = f.chart(engine, screened=[])
     session_id = f.documented_session(engine, chart)
+    phq9 = AssessmentCreate.model_validate(  # item 9 above 0 raises an alert
+        {"instrument": "phq9", "responses": [1] * 9, "taken_on": "2025-03-05"}
+    )
+    assessment = record_assessment(engine, chart.clinician, chart.episode_id, phq9)
+    assert assessment.alert is not None
     create_user(engine, "admin@example.org", "clinic_admin", PASSWORD, "Clinic A")
     admin = authenticate(engine, "admin@example.org", PASSWORD)
     web = issue_token(engine, admin, "web", WEB_SESSION_TTL)
     assert web.csrf_token
     bearer = {"Authorization": f"Bearer {issue_token(engine, admin).token}"}
-    return World(chart, session_id, bearer, web.token, web.csrf_token)
+    return World(
+        chart, session_id, assessment.id, assessment.alert.id, bearer, web.token, web.csrf_token
+    )
 
 
 @pytest.fixture
