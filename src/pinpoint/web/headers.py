@@ -88,17 +88,18 @@ def must_not_store(scope: Scope, response_headers: Iterable[Header]) -> bool:
     if scope["method"] in UNSAFE_METHODS or authenticated(scope.get("state", {})):
         return True
     for name, _ in response_headers:
-        if name.lower() == b"set-cookie":
+        if name == b"set-cookie":  # ASGI header names are lower-case
             return True
     return any(name == b"authorization" for name, _ in scope["headers"])
 
 
 def with_security_headers(scope: Scope, headers: Iterable[Header]) -> list[Header]:
     """The answer's headers with the security headers added and caching decided."""
-    out = [*headers, *_ALWAYS]
+    out = list(headers)
     if must_not_store(scope, out):
         out = [(name, value) for name, value in out if name.lower() not in _CACHING]
         out += _NO_STORE
+    out += _ALWAYS
     if scope["scheme"] == "https":
         out += _HTTPS
     return out
