@@ -12,6 +12,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
+from pinpoint.law.knowledge import use_folder as use_law_folder
 from pinpoint.web import errors, failures
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
@@ -20,6 +21,7 @@ from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
 from pinpoint.web.api import outcomes as outcomes_api
+from pinpoint.web.fhir import router as fhir_router
 from pinpoint.web.headers import SecureHeaders
 from pinpoint.web.limits import BodyLimit
 from pinpoint.web.pages import routes as pages
@@ -36,6 +38,7 @@ class PinpointApp(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    use_law_folder(settings.law_dir)  # an operator's law corrections, checked before serving
     app = PinpointApp(
         title="Pinpoint",
         version=__version__,
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(fhir_router)
     app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
