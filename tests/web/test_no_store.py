@@ -247,3 +247,15 @@ def test_which_answers_must_not_be_stored(
 ) -> None:
     headers = dict(with_security_headers(scope, response))
     assert (headers.get(b"cache-control") == b"no-store") is private
+
+
+def test_fhir_patient_reads_are_not_stored(client: TestClient, world: World) -> None:
+    """The rule covers authenticated routes outside /api/v1 too (FHIR)."""
+    patient = world.chart.patient_id
+    for path in [f"/fhir/R4/Patient/{patient}", f"/fhir/R4/Patient/{patient}/$everything"]:
+        answer = client.get(path, headers=world.bearer)
+        assert answer.status_code == 200, (path, answer.text)
+        assert _no_store(answer), path
+    metadata = client.get("/fhir/R4/metadata")
+    assert metadata.status_code == 200
+    assert "no-store" not in metadata.headers.get("cache-control", "")
