@@ -15,7 +15,7 @@ docs all carry:
 
 ``must_not_store`` decides which answers may carry patient data or credentials; those get
 ``Cache-Control: no-store`` (and ``Pragma: no-cache`` for HTTP/1.0 caches) in place of any
-caching header a route set. The rule goes by how the request was made, not by a list of
+``Cache-Control`` a route set. The rule goes by how the request was made, not by a list of
 routes, so a new clinical route is covered without being named.
 """
 
@@ -74,7 +74,9 @@ def _raw(headers: dict[str, str]) -> list[Header]:
 _ALWAYS = _raw(SECURITY_HEADERS)
 _HTTPS = _raw(HTTPS_ONLY_HEADERS)
 _NO_STORE = _raw(NO_STORE_HEADERS)
-_CACHING = frozenset({b"cache-control", b"pragma", b"expires"})
+# Replaced on private answers. ``Expires`` stays: ``no-store`` overrides it for caches, and
+# FHIR bulk export uses it to say when the export's files go away.
+_CACHING = frozenset({b"cache-control", b"pragma"})
 
 
 def must_not_store(scope: Scope, response_headers: Iterable[Header]) -> bool:
