@@ -9,6 +9,7 @@ Comparisons are exact: scores are ratios of small whole numbers, recovered as su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from pinpoint.errors import InvalidInput
@@ -86,13 +87,34 @@ def _same_instrument(before: ScoreResult, after: ScoreResult) -> Instrument:
     return get_instrument(before.instrument)
 
 
-def _on_scale(result: ScoreResult, mcid: McidData, which: str) -> Fraction:
-    """The exact score on the MCID's scale (the NDI's can be on its percentage)."""
+def on_mcid_scale(result: ScoreResult, mcid: McidData | Mcid) -> float | None:
+    """The score on the scale its MCID is given on (the NDI's can be its percentage)."""
     if result.score is None:
+        return None
+    return result.percent if mcid.scale == "percent" else result.score
+
+
+def _on_scale(result: ScoreResult, mcid: McidData, which: str) -> Fraction:
+    """The exact score on the MCID's scale."""
+    value = on_mcid_scale(result, mcid)
+    if value is None:
         raise InvalidInput(f"the {which} assessment has no score: {result.reason}", field=which)
-    value = result.percent if mcid.scale == "percent" else result.score
-    assert value is not None  # an NDI with a score always carries its percentage
     return Fraction(value).limit_denominator(_DENOMINATOR_BOUND)
+
+
+def mcid_threshold(better: Better, mcid: McidData | Mcid, first: float) -> float | None:
+    """The score a later assessment must reach for its improvement to meet the MCID.
+
+    With a relative threshold as well ("2 points or 30 %"), the easier of the two counts,
+    as in ``compare``. None when no score on the scale can reach it (a first pain
+    rating of 1 cannot drop 2 points, and 30 % of 0 is no improvement at all).
+    """
+    start = Fraction(first).limit_denominator(_DENOMINATOR_BOUND)
+    needed = Fraction(mcid.points).limit_denominator(_DENOMINATOR_BOUND)
+    if mcid.percent is not None and start > 0:
+        needed = min(needed, start * Fraction(mcid.percent) / 100)
+    target = start - needed if better is Better.LOWER else start + needed
+    return float(target) if target >= 0 else None
 
 
 def _same_activities(before: ScoreResult, after: ScoreResult) -> None:
@@ -135,3 +157,18 @@ def _scale_words(scale: str) -> str:
 
 def _condition_words(condition: Condition) -> str:
     return condition.value.replace("_", " ")
+
+
+def first_to_latest(
+    results: Sequence[ScoreResult], condition: Condition | str | None = None
+) -> Change | None:
+    """The change from the first scored to the latest scored of one instrument's results
+    (oldest first); None with fewer than two scores, without a published MCID, or for PSFS
+    assessments that did not rate the same activities."""
+    scored = [r for r in results if r.score is not None]
+    if len(scored) < 2:
+        return None
+    try:
+        return compare(scored[0], scored[-1], condition)
+    except InvalidInput:
+        return None

@@ -1,0 +1,300 @@
+"""An episode's progress: pain and function over time, sessions marked, MCID bands drawn.
+
+- **Pain** (NPRS 0-10) comes from two places: NPRS questionnaires, and the ratings taken at
+  every session before and after needling. The course of the episode is read from the
+  questionnaires and the ratings *before* needling (how the patient arrives); a rating
+  *after* needling is the session's immediate effect, drawn but never used for the change.
+- **Function**: ODI or NDI (on the scale their MCID is given on) and the PSFS.
+- Each series carries its MCID (``catalogue.mcid_for`` for the episode's region), the
+  first value, the value a later score must reach to meet the MCID, and the change from
+  the first to the latest value (``change.first_to_latest``). MCIDs are guidance.
+
+``episode_progress`` reads everything in a fixed number of queries (the episode, its
+sessions, its assessments) whatever the episode holds, and is audited. ``series_changes``
+is the pure core the clinic dashboard shares, so both read change the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from pinpoint.actors import Actor
+from pinpoint.audit.service import record
+from pinpoint.care import access
+from pinpoint.care.codes import EpisodeStatus, Region
+from pinpoint.care.models import Episode, NeedlingSession
+from pinpoint.db.engine import transaction
+from pinpoint.errors import InvalidInput
+from pinpoint.outcomes.assessments import CONDITION_OF_REGION, episode_assessments
+from pinpoint.outcomes.catalogue import get_instrument, mcid_for
+from pinpoint.outcomes.change import first_to_latest, mcid_threshold, on_mcid_scale
+from pinpoint.outcomes.models import Assessment
+from pinpoint.outcomes.progress_schemas import Point, Progress, Series, SessionMark
+from pinpoint.outcomes.progress_words import summary, text_alternative, title
+from pinpoint.outcomes.schemas import Change, Mcid, ScoreResult
+from pinpoint.outcomes.scoring import score_responses
+from pinpoint.outcomes.vocabulary import Condition, InstrumentCode
+
+PAIN = "pain"
+FUNCTION_INSTRUMENTS = (InstrumentCode.ODI, InstrumentCode.NDI, InstrumentCode.PSFS)
+_ORDER = {"assessment": 0, "session_before": 1, "session_after": 2}
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One stored assessment as progress reads it."""
+
+    id: int
+    instrument: InstrumentCode
+    taken_on: date
+    result: ScoreResult
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    id: int
+    patient_id: int
+    region: str
+    started_on: date
+    ended_on: date | None
+    status: str
+
+    @property
+    def condition(self) -> Condition | None:
+        return CONDITION_OF_REGION.get(self.region)
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def episode_progress(engine: Engine, actor: Actor, episode_id: int) -> Progress:
+    """The episode's progress, for its clinic's staff and for the patient whose it is."""
+    with transaction(engine) as session:
+        episode = access.load(session, actor, Episode, episode_id)
+        marks = session_marks(session, [episode.id]).get(episode.id, [])
+        scored = scored_assessments(episode_assessments(session, [episode.id]).get(episode.id, []))
+        record(session, actor, "read", "progress", episode.id)
+        return build_progress(facts_of(episode), marks, scored)
+
+
+def facts_of(episode: Episode) -> EpisodeFacts:
+    return EpisodeFacts(
+        episode.id,
+        episode.patient_id,
+        episode.region,
+        episode.started_on,
+        episode.ended_on,
+        episode.status,
+    )
+
+
+def session_marks(session: Session, episode_ids: list[int]) -> dict[int, list[SessionMark]]:
+    """Each episode's sessions, by date, as the chart marks them (one query)."""
+    found: dict[int, list[SessionMark]] = defaultdict(list)
+    if not episode_ids:
+        return found
+    rows = session.execute(
+        select(
+            NeedlingSession.episode_id,
+            NeedlingSession.id,
+            NeedlingSession.performed_on,
+            NeedlingSession.cpt_code,
+            NeedlingSession.pain_before,
+            NeedlingSession.pain_after,
+        )
+        .where(NeedlingSession.episode_id.in_(episode_ids))
+        .order_by(NeedlingSession.performed_on, NeedlingSession.id)
+    )
+    for episode_id, id_, on, cpt, before, after in rows:
+        found[episode_id].append(
+            SessionMark(id=id_, on=on, cpt_code=cpt, pain_before=before, pain_after=after)
+        )
+    return found
+
+
+def scored_assessments(rows: Iterable[Assessment]) -> list[Scored]:
+    return [
+        Scored(r.id, InstrumentCode(r.instrument), r.taken_on, ScoreResult.model_validate(r.result))
+        for r in rows
+    ]
+
+
+# ---- the series ---------------------------------------------------------------------------
+
+
+def pain_points(marks: Sequence[SessionMark], scored: Sequence[Scored]) -> list[Point]:
+    """Every pain value by date: NPRS questionnaires, and session ratings before and after."""
+    points = [
+        Point(on=s.taken_on, value=s.result.score, source="assessment", record_id=s.id)
+        for s in scored
+        if s.instrument is InstrumentCode.NPRS and s.result.score is not None
+    ]
+    for mark in marks:
+        if mark.pain_before is not None:
+            points.append(
+                Point(
+                    on=mark.on, value=mark.pain_before, source="session_before", record_id=mark.id
+                )
+            )
+        if mark.pain_after is not None:
+            points.append(
+                Point(on=mark.on, value=mark.pain_after, source="session_after", record_id=mark.id)
+            )
+    points.sort(key=lambda p: (p.on, _ORDER[p.source], p.record_id))
+    return points
+
+
+def course(points: Sequence[Point]) -> list[Point]:
+    """The points that show the course of pain: everything but ratings after needling."""
+    return [p for p in points if p.source != "session_after"]
+
+
+def _mcid(code: InstrumentCode, condition: Condition | None, change: Change | None) -> Mcid | None:
+    """The MCID a series is read against: its change's, or the published one for the
+    episode's condition; None where none is published."""
+    if change is not None:
+        return change.mcid
+    try:
+        data = mcid_for(code, condition)
+    except InvalidInput:
+        return None
+    return Mcid(**data.model_dump(exclude={"default"}))
+
+
+def pain_change(points: Sequence[Point], condition: Condition | None) -> Change | None:
+    """First to latest pain on the course of the episode, read against the NPRS MCID."""
+    values = course(points)
+    if len(values) < 2:
+        return None
+    ends = [score_responses(InstrumentCode.NPRS, [round(p.value)]) for p in (values[0], values[-1])]
+    return first_to_latest(ends, condition)
+
+
+def series_changes(
+    marks: Sequence[SessionMark], scored: Sequence[Scored], condition: Condition | None
+) -> dict[str, Change]:
+    """Each measure's change from first to latest (the dashboard's per-episode figures)."""
+    found: dict[str, Change] = {}
+    pain = pain_change(pain_points(marks, scored), condition)
+    if pain is not None:
+        found[PAIN] = pain
+    for code in (*FUNCTION_INSTRUMENTS, InstrumentCode.PHQ9):
+        change = first_to_latest([s.result for s in scored if s.instrument is code], condition)
+        if change is not None:
+            found[code.value] = change
+    return found
+
+
+def _series(
+    measure: str,
+    code: InstrumentCode,
+    points: list[Point],
+    change: Change | None,
+    mcid: Mcid | None,
+) -> Series:
+    spec = get_instrument(code)
+    values = course(points)
+    baseline = values[0].value if values else None
+    threshold = (
+        mcid_threshold(spec.better, mcid, baseline) if mcid and baseline is not None else None
+    )
+    low, high, unit = _scale(code, mcid)
+    if threshold is not None and not low <= threshold <= high:
+        threshold = None
+    return Series(
+        measure=measure,
+        instrument=code,
+        label=_LABELS[measure],
+        unit=unit,
+        low=low,
+        high=high,
+        better=spec.better,
+        points=points,
+        mcid=mcid,
+        baseline=baseline,
+        threshold=threshold,
+        change=change,
+    )
+
+
+_LABELS = {
+    PAIN: "Pain (NPRS)",
+    "odi": "Disability (ODI)",
+    "ndi": "Neck disability (NDI)",
+    "psfs": "Activities (PSFS)",
+}
+
+
+def _scale(code: InstrumentCode, mcid: Mcid | None) -> tuple[float, float, str]:
+    spec = get_instrument(code)
+    if code is InstrumentCode.NDI and (mcid is None or mcid.scale == "percent"):
+        return 0.0, 100.0, "percent (raw score x 2), 0-100, lower is better"
+    direction = "lower" if spec.better.value == "lower" else "higher"
+    unit = {"percent": "percent"}.get(spec.unit, "points")
+    return 0.0, float(spec.score_max), f"{unit}, 0-{spec.score_max}, {direction} is better"
+
+
+def _function_points(
+    code: InstrumentCode, scored: Sequence[Scored], mcid: Mcid | None
+) -> list[Point]:
+    points = []
+    for s in scored:
+        if s.instrument is not code or s.result.score is None:
+            continue
+        value = on_mcid_scale(s.result, mcid) if mcid else None
+        if value is None:
+            value = s.result.percent if code is InstrumentCode.NDI else s.result.score
+        assert value is not None
+        points.append(
+            Point(
+                on=s.taken_on,
+                value=value,
+                source="assessment",
+                record_id=s.id,
+                band_label=s.result.band_label,
+            )
+        )
+    return points
+
+
+def build_progress(
+    episode: EpisodeFacts, marks: Sequence[SessionMark], scored: Sequence[Scored]
+) -> Progress:
+    """The progress of one episode from its sessions and assessments (oldest first)."""
+    condition = episode.condition
+    changes = series_changes(marks, scored, condition)
+    change = changes.get(PAIN)
+    pain_mcid = _mcid(InstrumentCode.NPRS, condition, change)
+    pain = _series(PAIN, InstrumentCode.NPRS, pain_points(marks, scored), change, pain_mcid)
+    function = []
+    for code in FUNCTION_INSTRUMENTS:
+        change = changes.get(code.value)
+        mcid = _mcid(code, condition, change)
+        points = _function_points(code, scored, mcid)
+        if points:
+            function.append(_series(code.value, code, points, change, mcid))
+    progress = Progress(
+        episode_id=episode.id,
+        patient_id=episode.patient_id,
+        region=Region(episode.region),
+        condition=condition,
+        started_on=episode.started_on,
+        ended_on=episode.ended_on,
+        status=EpisodeStatus(episode.status),
+        pain=pain,
+        function=function,
+        sessions=list(marks),
+        title="",
+        summary=[],
+        text_alternative=[],
+    )
+    progress.title = title(progress)
+    progress.summary = summary(progress)
+    progress.text_alternative = text_alternative(progress)
+    return progress
