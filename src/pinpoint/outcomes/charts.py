@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -78,6 +78,13 @@ def _labelled(svg: str, progress: Progress) -> str:
 # ---- drawing ------------------------------------------------------------------------------
 
 
+def _x(days: Iterable[date]) -> list[float]:
+    """Dates as matplotlib draws them (days since its default epoch, 1970-01-01)."""
+    from matplotlib.dates import date2num
+
+    return [float(date2num(day)) for day in days]  # type: ignore[no-untyped-call]
+
+
 def _figure(progress: Progress) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.ticker import NullLocator
@@ -95,11 +102,11 @@ def _figure(progress: Progress) -> Figure:
     for ax, series in zip(axes, panels, strict=True):
         _mark_sessions(ax, progress)
         _draw_series(ax, series)
-        ax.set_xlim(start, end)  # type: ignore[arg-type]
+        ax.set_xlim(*_x([start, end]))
     for ax in axes[:-1]:  # the panels line up; dates are written under the last one only
         ax.xaxis.set_major_locator(NullLocator())
     _date_axis(axes[-1])
-    _legend(figure, axes, height)
+    _legend(figure, list(axes), height)
     return figure
 
 
@@ -131,9 +138,9 @@ def _date_range(progress: Progress) -> tuple[date, date]:
 def _date_axis(ax: Axes) -> None:
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 
-    locator = AutoDateLocator(minticks=3, maxticks=8)
+    locator = AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
 
 def _draw_series(ax: Axes, series: Series) -> None:
@@ -151,15 +158,15 @@ def _draw_series(ax: Axes, series: Series) -> None:
     asked = [p for p in series.points if p.source == "assessment"]
     before = [p for p in series.points if p.source == "session_before"]
     if course:
-        ax.plot([p.on for p in course], [p.value for p in course], color=BLUE, linewidth=1.6)
+        ax.plot(_x(p.on for p in course), [p.value for p in course], color=BLUE, linewidth=1.6)
     if asked:
         ax.plot(
-            [p.on for p in asked], [p.value for p in asked], "o", color=BLUE,
+            _x(p.on for p in asked), [p.value for p in asked], "o", color=BLUE,
             markersize=6, label="questionnaire",
         )  # fmt: skip
     if before:
         ax.plot(
-            [p.on for p in before], [p.value for p in before], "s", color=BLUE,
+            _x(p.on for p in before), [p.value for p in before], "s", color=BLUE,
             markersize=5, label="before needling",
         )  # fmt: skip
     _draw_after(ax, series)
@@ -173,10 +180,12 @@ def _draw_after(ax: Axes, series: Series) -> None:
     for point in after:
         match = before.get(point.record_id)
         if match is not None:
-            ax.plot([point.on, point.on], [match.value, point.value], color=ORANGE, linewidth=0.9)
+            ax.plot(
+                _x([point.on, point.on]), [match.value, point.value], color=ORANGE, linewidth=0.9
+            )
     if after:
         ax.plot(
-            [p.on for p in after], [p.value for p in after], "v", color=ORANGE,
+            _x(p.on for p in after), [p.value for p in after], "v", color=ORANGE,
             markerfacecolor="white", markersize=6, label="after needling",
         )  # fmt: skip
 
@@ -200,6 +209,6 @@ def _mark_sessions(ax: Axes, progress: Progress) -> None:
     if not progress.sessions:
         return
     ax.vlines(
-        [s.on for s in progress.sessions], 0, 1, transform=ax.get_xaxis_transform(),
+        _x(s.on for s in progress.sessions), 0, 1, transform=ax.get_xaxis_transform(),
         colors=GREY, linestyles=":", linewidth=0.8, zorder=0, label="needling session",
     )  # fmt: skip
