@@ -90,8 +90,8 @@ def _figure(progress: Progress) -> Figure:
     from matplotlib.ticker import NullLocator
 
     panels = [progress.pain, *progress.function]
-    height = PANEL_HEIGHT * len(panels) + HEADER + FOOTER
-    figure = Figure(figsize=(WIDTH, height))
+    width, height = figure_size(progress)
+    figure = Figure(figsize=(width, height))
     # Fixed margins: a layout engine would draw the figure twice to measure it.
     figure.subplots_adjust(
         left=0.085, right=0.985, top=1 - HEADER / height, bottom=FOOTER / height, hspace=0.18
@@ -108,6 +108,11 @@ def _figure(progress: Progress) -> Figure:
     _date_axis(axes[-1])
     _legend(figure, list(axes), height)
     return figure
+
+
+def figure_size(progress: Progress) -> tuple[float, float]:
+    """The chart's width and height in inches: one panel per measure."""
+    return WIDTH, PANEL_HEIGHT * (1 + len(progress.function)) + HEADER + FOOTER
 
 
 def _legend(figure: Figure, axes: Sequence[Axes], height: float) -> None:

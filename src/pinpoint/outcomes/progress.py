@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from pinpoint.outcomes.assessments import CONDITION_OF_REGION, episode_assessmen
 from pinpoint.outcomes.catalogue import get_instrument, mcid_for
 from pinpoint.outcomes.change import first_to_latest, mcid_threshold, on_mcid_scale
 from pinpoint.outcomes.models import Assessment
-from pinpoint.outcomes.progress_schemas import Point, Progress, Series, SessionMark
+from pinpoint.outcomes.progress_schemas import Point, PointSource, Progress, Series, SessionMark
 from pinpoint.outcomes.progress_words import summary, text_alternative, title
 from pinpoint.outcomes.schemas import Change, Mcid, ScoreResult
 from pinpoint.outcomes.scoring import score_responses
@@ -43,7 +44,6 @@ from pinpoint.outcomes.vocabulary import Condition, InstrumentCode
 
 PAIN = "pain"
 FUNCTION_INSTRUMENTS = (InstrumentCode.ODI, InstrumentCode.NDI, InstrumentCode.PSFS)
-_ORDER = {"assessment": 0, "session_before": 1, "session_after": 2}
 
 
 @dataclass(frozen=True)
@@ -128,26 +128,68 @@ def scored_assessments(rows: Iterable[Assessment]) -> list[Scored]:
 # ---- the series ---------------------------------------------------------------------------
 
 
-def pain_points(marks: Sequence[SessionMark], scored: Sequence[Scored]) -> list[Point]:
-    """Every pain value by date: NPRS questionnaires, and session ratings before and after."""
-    points = [
-        Point(on=s.taken_on, value=s.result.score, source="assessment", record_id=s.id)
+class PainRating(Protocol):
+    """A session's pain ratings, as sessions carry them."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def on(self) -> date: ...
+    @property
+    def pain_before(self) -> int | None: ...
+    @property
+    def pain_after(self) -> int | None: ...
+
+
+# One pain value: (date, kind, record id, value); kinds order a day's values.
+_QUESTIONNAIRE, _BEFORE, _AFTER = 0, 1, 2
+_SOURCES: dict[int, PointSource] = {
+    _QUESTIONNAIRE: "assessment",
+    _BEFORE: "session_before",
+    _AFTER: "session_after",
+}
+
+
+def _pain_entries(
+    marks: Iterable[PainRating], nprs: Iterable[tuple[date, int, float]], with_after: bool
+) -> list[tuple[date, int, int, float]]:
+    """Pain values by date: NPRS questionnaires (date, id, score), and the sessions' ratings
+    before needling (and, ``with_after``, after). Ratings after needling show a session's
+    immediate effect, not the course of the episode."""
+    entries = [(on, _QUESTIONNAIRE, id_, value) for on, id_, value in nprs]
+    for mark in marks:
+        if mark.pain_before is not None:
+            entries.append((mark.on, _BEFORE, mark.id, float(mark.pain_before)))
+        if with_after and mark.pain_after is not None:
+            entries.append((mark.on, _AFTER, mark.id, float(mark.pain_after)))
+    entries.sort()
+    return entries
+
+
+def _nprs(scored: Sequence[Scored]) -> list[tuple[date, int, float]]:
+    return [
+        (s.taken_on, s.id, s.result.score)
         for s in scored
         if s.instrument is InstrumentCode.NPRS and s.result.score is not None
     ]
-    for mark in marks:
-        if mark.pain_before is not None:
-            points.append(
-                Point(
-                    on=mark.on, value=mark.pain_before, source="session_before", record_id=mark.id
-                )
-            )
-        if mark.pain_after is not None:
-            points.append(
-                Point(on=mark.on, value=mark.pain_after, source="session_after", record_id=mark.id)
-            )
-    points.sort(key=lambda p: (p.on, _ORDER[p.source], p.record_id))
-    return points
+
+
+def pain_points(marks: Sequence[SessionMark], scored: Sequence[Scored]) -> list[Point]:
+    """Every pain value by date: NPRS questionnaires, and session ratings before and after."""
+    return [
+        Point(on=on, value=value, source=_SOURCES[kind], record_id=id_)
+        for on, kind, id_, value in _pain_entries(marks, _nprs(scored), with_after=True)
+    ]
+
+
+def pain_ends(
+    marks: Iterable[PainRating], nprs: Iterable[tuple[date, int, float]]
+) -> tuple[float, float] | None:
+    """The first and the latest pain value on the course of an episode (None under two)."""
+    entries = _pain_entries(marks, nprs, with_after=False)
+    if len(entries) < 2:
+        return None
+    return entries[0][3], entries[-1][3]
 
 
 def course(points: Sequence[Point]) -> list[Point]:
@@ -167,13 +209,15 @@ def _mcid(code: InstrumentCode, condition: Condition | None, change: Change | No
     return Mcid(**data.model_dump(exclude={"default"}))
 
 
-def pain_change(points: Sequence[Point], condition: Condition | None) -> Change | None:
+def pain_change(
+    marks: Sequence[SessionMark], scored: Sequence[Scored], condition: Condition | None
+) -> Change | None:
     """First to latest pain on the course of the episode, read against the NPRS MCID."""
-    values = course(points)
-    if len(values) < 2:
+    ends = pain_ends(marks, _nprs(scored))
+    if ends is None:
         return None
-    ends = [score_responses(InstrumentCode.NPRS, [round(p.value)]) for p in (values[0], values[-1])]
-    return first_to_latest(ends, condition)
+    results = [score_responses(InstrumentCode.NPRS, [round(value)]) for value in ends]
+    return first_to_latest(results, condition)
 
 
 def series_changes(
@@ -181,7 +225,7 @@ def series_changes(
 ) -> dict[str, Change]:
     """Each measure's change from first to latest (the dashboard's per-episode figures)."""
     found: dict[str, Change] = {}
-    pain = pain_change(pain_points(marks, scored), condition)
+    pain = pain_change(marks, scored, condition)
     if pain is not None:
         found[PAIN] = pain
     for code in (*FUNCTION_INSTRUMENTS, InstrumentCode.PHQ9):
