@@ -11,12 +11,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pinpoint.directory.geo import state_for_zip
-from pinpoint.web.pages import accounts, clinic, context, directory
+from pinpoint.web.pages import accounts, clinic, clinic_outcomes, context, directory
 from pinpoint.web.pages.learn import LearnPage
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
 router.include_router(accounts.router)
+router.include_router(clinic_outcomes.router)  # before clinic's /clinic/episodes/{id}/{kind}
 router.include_router(clinic.router)
 
 OnQuery = Annotated[str | None, Query(description="Date YYYY-MM-DD; default today.")]
