@@ -80,11 +80,11 @@ def seed_clinic(engine: Engine, episodes: int = 2000, sessions: int = 20000,
     """Write the clinic; returns its id, the clinician's user id and the busiest episode."""
     rng = random.Random(seed)
     with transaction(engine) as db:
-        clinic = Clinic(name="Bench Clinic", state="CO", synthetic=True)
+        clinic = Clinic(name=f"Bench Clinic {seed}", state="CO", synthetic=True)
         db.add(clinic)
         db.flush()
         user = User(
-            email="bench@example.org",
+            email=f"bench-{seed}@example.org",
             password_hash="x",
             role="clinician",
             clinic_id=clinic.id,
@@ -96,7 +96,7 @@ def seed_clinic(engine: Engine, episodes: int = 2000, sessions: int = 20000,
         patients = [
             {
                 "clinic_id": cid,
-                "mrn": f"B{i:06d}",
+                "mrn": f"B{seed}-{i:06d}",
                 "given_name": "Bench",
                 "family_name": f"P{i}",
                 "birth_date": date(1960 + i % 40, 1 + i % 12, 1 + i % 28),

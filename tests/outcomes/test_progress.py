@@ -93,11 +93,13 @@ def test_function_series_are_drawn_on_the_scale_of_their_mcid() -> None:
     assert ndi.measure == "ndi"
     assert [p.value for p in ndi.points] == [48, 20]
     assert (ndi.low, ndi.high) == (0, 100)
-    assert ndi.change is not None and ndi.change.improvement == 28
+    assert ndi.change is not None
+    assert ndi.change.improvement == 28
     assert ndi.threshold == 29  # 19 percentage points below 48
     assert psfs.better.value == "higher"
     assert psfs.threshold == 6  # 2 points above 4
-    assert psfs.change is not None and psfs.change.meets_mcid
+    assert psfs.change is not None
+    assert psfs.change.meets_mcid
 
 
 def test_a_psfs_with_other_activities_is_drawn_but_not_compared() -> None:
@@ -184,7 +186,8 @@ odi_answers = st.lists(st.integers(0, 5), min_size=10, max_size=10)
 @given(odi_answers, odi_answers)
 def test_the_odi_threshold_agrees_with_compare(first: list[int], later: list[int]) -> None:
     before, after = score_responses("odi", first), score_responses("odi", later)
-    assert before.score is not None and after.score is not None
+    assert before.score is not None
+    assert after.score is not None
     mcid = mcid_for(InstrumentCode.ODI, Condition.LOW_BACK_PAIN)
     threshold = mcid_threshold(get_instrument("odi").better, mcid, before.score)
     meets = compare(before, after).meets_mcid

@@ -71,7 +71,7 @@ def document_course(engine: Engine, chart: f.Chart) -> None:
                 "components": ["therapeutic_exercise"],
                 "frequency": "twice a week, 4 weeks",
                 "goals": "Sit through a work day",
-            }  # fmt: skip
+            }
         ),
     )
     for n, (before, after) in enumerate([(7, 4), (6, 4), (5, 3)]):
