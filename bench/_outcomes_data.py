@@ -183,7 +183,7 @@ def seed_clinic(engine: Engine, episodes: int = 2000, sessions: int = 20000,
                     {
                         "clinic_id": cid,
                         "session_id": session_id,
-                        "type": "bruising" if not serious else "aggravation",
+                        "type": "bruising" if not serious else "symptom_aggravation",
                         "severity": "significant" if serious else "mild",
                         "onset_on": on,
                         "resolved": True,
