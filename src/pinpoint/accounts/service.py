@@ -32,6 +32,7 @@ from pinpoint.audit.service import record
 from pinpoint.db.engine import transaction
 from pinpoint.directory.npi import is_valid_npi
 from pinpoint.errors import Conflict, InvalidInput, Unauthorized
+from pinpoint.inputs import refuse_bidi_controls
 from pinpoint.law.jurisdictions import parse_jurisdiction
 
 MAX_FAILED_LOGINS = throttle.MAX_FAILED_PER_EMAIL
@@ -65,7 +66,7 @@ def token_hash(token: str) -> str:
 
 def create_clinic(engine: Engine, name: str, state: str) -> ClinicPublic:
     """A new clinic in a US jurisdiction; names are unique."""
-    name = " ".join(name.split())
+    name = refuse_bidi_controls(" ".join(name.split()), "name")
     if not name:
         raise InvalidInput("clinic name must not be blank", field="name")
     if len(name) > 200:
@@ -85,7 +86,7 @@ def create_clinic(engine: Engine, name: str, state: str) -> ClinicPublic:
 
 def normalize_email(email: str) -> str:
     """The email lowercased and stripped, or InvalidInput (field ``email``)."""
-    cleaned = email.strip().lower()
+    cleaned = refuse_bidi_controls(email.strip().lower(), "email")
     if len(cleaned) > 320 or not _EMAIL.match(cleaned):
         raise InvalidInput(f"not a valid email address: {email!r}", field="email")
     return cleaned
