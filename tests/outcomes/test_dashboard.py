@@ -20,7 +20,7 @@ from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.care.models import AdverseEvent
 from pinpoint.care.patient_accounts import create_patient_user
-from pinpoint.care.schemas import AdverseEventCreate, EpisodeUpdate, ScreeningCreate
+from pinpoint.care.schemas import AdverseEventCreate
 from pinpoint.config import Settings
 from pinpoint.outcomes.assessments import record_assessment
 from pinpoint.outcomes.dashboard import clinic_dashboard
@@ -28,7 +28,7 @@ from pinpoint.outcomes.models import Assignment
 from pinpoint.outcomes.records_schemas import AssessmentCreate
 from pinpoint.web.app import create_app
 from tests.care import factories as f
-from tests.outcomes.worlds import PASSWORD, log_in
+from tests.outcomes.worlds import PASSWORD, closed_episode, log_in
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
 from _outcomes_data import seed_clinic
@@ -47,27 +47,10 @@ class Clinic:
         return self.chart.clinician
 
 
-def _closed_episode(engine: Engine, chart: f.Chart, mrn: str, pain: tuple[int, int]) -> int:
-    """A patient with a screened, consented lumbar episode: two sessions, then closed."""
-    actor = chart.clinician
-    patient = service.create_patient(engine, actor, f.patient_data(mrn, given_name=f"P{mrn}"))
-    episode = service.create_episode(engine, actor, patient.id, f.episode_data())
-    service.record_screening(engine, actor, episode.id, ScreeningCreate(findings=[]))
-    service.record_consent(engine, actor, episode.id, f.consent_data())
-    for n, before in enumerate(pain):
-        on = START + timedelta(days=3 + 7 * n)
-        data = f.session_data(chart.npi, performed_on=on.isoformat(), pain_before=before)
-        sessions.record_session(engine, actor, episode.id, data)
-    version = service.get_episode(engine, actor, episode.id).version
-    close = EpisodeUpdate(version=version, ended_on=START + timedelta(days=30), status="closed")
-    service.update_episode(engine, actor, episode.id, close)
-    return episode.id
-
-
 def clinic_with(engine: Engine, drops: list[tuple[int, int]]) -> Clinic:
     """Clinic A: the factory chart (active) plus one closed episode per (before, after)."""
     chart = f.chart(engine, screened=[])
-    closed = [_closed_episode(engine, chart, f"C-{n}", pain) for n, pain in enumerate(drops)]
+    closed = [closed_episode(engine, chart, f"C-{n}", pain) for n, pain in enumerate(drops)]
     return Clinic(chart, closed)
 
 

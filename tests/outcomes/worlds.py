@@ -20,7 +20,7 @@ from pinpoint.accounts.service import authenticate, create_user, issue_token
 from pinpoint.audit.models import AuditEvent
 from pinpoint.care import service, sessions
 from pinpoint.care.patient_accounts import create_patient_user
-from pinpoint.care.schemas import AdverseEventCreate, PlanCreate
+from pinpoint.care.schemas import AdverseEventCreate, EpisodeUpdate, PlanCreate, ScreeningCreate
 from pinpoint.config import Settings
 from pinpoint.outcomes.assessments import record_assessment
 from pinpoint.outcomes.records_schemas import AssessmentCreate
@@ -99,6 +99,23 @@ def document_course(engine: Engine, chart: f.Chart) -> None:
             record_assessment(
                 engine, actor, chart.episode_id, AssessmentCreate.model_validate(body)
             )
+
+
+def closed_episode(engine: Engine, chart: f.Chart, mrn: str, pain: tuple[int, int]) -> int:
+    """A patient with a screened, consented lumbar episode: two sessions, then closed."""
+    actor = chart.clinician
+    patient = service.create_patient(engine, actor, f.patient_data(mrn, given_name=f"P{mrn}"))
+    episode = service.create_episode(engine, actor, patient.id, f.episode_data())
+    service.record_screening(engine, actor, episode.id, ScreeningCreate(findings=[]))
+    service.record_consent(engine, actor, episode.id, f.consent_data())
+    for n, before in enumerate(pain):
+        on = START + timedelta(days=3 + 7 * n)
+        data = f.session_data(chart.npi, performed_on=on.isoformat(), pain_before=before)
+        sessions.record_session(engine, actor, episode.id, data)
+    version = service.get_episode(engine, actor, episode.id).version
+    close = EpisodeUpdate(version=version, ended_on=START + timedelta(days=30), status="closed")
+    service.update_episode(engine, actor, episode.id, close)
+    return episode.id
 
 
 def course_world(engine: Engine, settings: Settings) -> CourseWorld:
