@@ -34,20 +34,18 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, select
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _outcomes_data import seed_clinic
 from _serve import python, server
+from bench_clinic_writes import postgres_database, sqlite_database
 from pinpoint.accounts.service import authenticate, create_user, issue_token
 from pinpoint.actors import Actor, Role
 from pinpoint.care.models import NeedlingSession
@@ -58,9 +56,6 @@ from pinpoint.outcomes.dashboard import clinic_dashboard
 from pinpoint.outcomes.progress import episode_progress
 from pinpoint.outcomes.report import progress_report
 
-POSTGRES_URL = os.environ.get(
-    "PINPOINT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PASSWORD = "bench-Password-1234!"
 GOALS_MS = {"dashboard": 300.0, "chart": 150.0, "report": 1000.0}
 
@@ -71,32 +66,6 @@ def load() -> str:
 
 
 # ---- databases ----------------------------------------------------------------------------
-
-
-@contextmanager
-def sqlite_database() -> Iterator[tuple[str, dict[str, str]]]:
-    with tempfile.TemporaryDirectory(prefix="pinpoint-bench-outcomes-") as data:
-        yield f"sqlite:///{Path(data) / 'pinpoint.db'}", {"PINPOINT_DATA_DIR": data}
-
-
-@contextmanager
-def postgres_database() -> Iterator[tuple[str, dict[str, str]]]:
-    """A fresh schema for this run, dropped afterwards whatever happens."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    joiner = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        with tempfile.TemporaryDirectory(prefix="pinpoint-bench-outcomes-") as data:
-            yield (
-                f"{POSTGRES_URL}{joiner}options=-csearch_path%3D{schema},public",
-                {"PINPOINT_DATA_DIR": data},
-            )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # ---- timing -------------------------------------------------------------------------------

@@ -199,7 +199,9 @@ def _draw_band(ax: Axes, series: Series) -> None:
     if series.baseline is None or series.mcid is None or series.threshold is None:
         return
     low, high = sorted((series.baseline, series.threshold))
-    ax.axhspan(low, high, color=GREEN, alpha=0.13, linewidth=0, label="within the MCID")
+    ax.axhspan(
+        low, high, color=GREEN, alpha=0.13, linewidth=0, label="change smaller than the MCID"
+    )
     ax.axhline(series.threshold, color=GREEN, linestyle="--", linewidth=1.0)
     way = "≤" if series.better is Better.LOWER else "≥"
     ax.annotate(

@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from pinpoint.actors import Actor
@@ -94,12 +94,10 @@ def _episodes(session: Session, clinic_id: int) -> tuple[dict[int, str], Episode
     return closed, EpisodeCounts(active=len(rows) - len(closed), closed=len(closed))
 
 
-def _closed(model: type[NeedlingSession] | type[Assessment]) -> list[object]:
-    return [
-        Episode.clinic_id == model.clinic_id,
-        Episode.id == model.episode_id,
-        Episode.status == CLOSED,
-    ]
+def _closed_episodes(clinic_id: int) -> Select[int]:
+    """The clinic's closed episodes. The per-episode reads join from these on ``episode_id``,
+    one index lookup per episode, so the plan does not hinge on table statistics."""
+    return select(Episode.id).where(Episode.clinic_id == clinic_id, Episode.status == CLOSED)
 
 
 class _Rating(NamedTuple):
@@ -118,9 +116,7 @@ def _closed_sessions(session: Session, clinic_id: int) -> dict[int, list[_Rating
             NeedlingSession.id,
             NeedlingSession.performed_on,
             NeedlingSession.pain_before,
-        )
-        .join(Episode, and_(*_closed(NeedlingSession)))  # type: ignore[arg-type]
-        .where(NeedlingSession.clinic_id == clinic_id)
+        ).where(NeedlingSession.episode_id.in_(_closed_episodes(clinic_id)))
     )
     for episode_id, id_, on, before in rows:
         found[episode_id].append(_Rating(id_, on, before))
@@ -139,9 +135,8 @@ def _closed_assessments(session: Session, clinic_id: int) -> dict[int, list[Stor
             Assessment.score,
             Assessment.activities,
         )
-        .join(Episode, and_(*_closed(Assessment)))  # type: ignore[arg-type]
         .where(
-            Assessment.clinic_id == clinic_id,
+            Assessment.episode_id.in_(_closed_episodes(clinic_id)),
             Assessment.score.is_not(None),
             Assessment.instrument != InstrumentCode.PHQ2.value,
         )

@@ -13,11 +13,14 @@ Every answer carries patient data: ``Cache-Control: no-store``. Each route calls
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlalchemy import Engine
 
+from pinpoint.actors import Actor
 from pinpoint.outcomes import charts, dashboard, progress, report
 from pinpoint.outcomes.dashboard_schemas import Dashboard
 from pinpoint.outcomes.progress_schemas import Progress
@@ -82,6 +85,11 @@ def clinic_dashboard(actor: StaffActor, engine: EngineDep, response: Response) -
     return dashboard.clinic_dashboard(engine, actor)
 
 
+def _chart(engine: Engine, actor: Actor, episode_id: int, draw: Callable[[Progress], bytes],
+           media_type: str) -> Response:  # fmt: skip
+    return _file(draw(progress.episode_progress(engine, actor, episode_id)), media_type)
+
+
 @charts_router.get(
     "/charts/episodes/{id}/progress.svg",
     response_class=Response,
@@ -89,8 +97,7 @@ def clinic_dashboard(actor: StaffActor, engine: EngineDep, response: Response) -
     responses=_binary("image/svg+xml", "The chart as SVG"),
 )
 def progress_svg(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Response:
-    svg = charts.progress_svg(progress.episode_progress(engine, actor, id))
-    return _file(svg, "image/svg+xml")
+    return _chart(engine, actor, id, charts.progress_svg, "image/svg+xml")
 
 
 @charts_router.get(
@@ -100,5 +107,4 @@ def progress_svg(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Respon
     responses=_binary("image/png", "The chart as PNG"),
 )
 def progress_png(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Response:
-    png = charts.progress_png(progress.episode_progress(engine, actor, id))
-    return _file(png, "image/png")
+    return _chart(engine, actor, id, charts.progress_png, "image/png")
