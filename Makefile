@@ -29,3 +29,4 @@ bench:
 	$(PY) bench/bench_law_cli.py
 	$(PY) bench/bench_http_law.py
 	$(PY) bench/bench_http_headers.py
+	$(PY) bench/bench_outcomes.py

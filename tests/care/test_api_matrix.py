@@ -42,6 +42,7 @@ PATIENT_READS = {
     ("GET", "/api/v1/sessions/{id}"),
     ("GET", "/api/v1/episodes/{id}/assessments"),
     ("GET", "/api/v1/assessments/{id}"),
+    ("GET", "/api/v1/episodes/{id}/progress"),
 }
 # What a patient user may write about their own record: their questionnaires.
 PATIENT_WRITES = {("POST", "/api/v1/episodes/{id}/assessments")}
@@ -150,6 +151,9 @@ REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
         lambda w: w.new_alert(),
         lambda w: {"action": "Called the patient the same day; safety plan agreed."},
     ),
+    ("GET", "/api/v1/episodes/{id}/progress"): (_episode, lambda w: None),
+    ("GET", "/api/v1/episodes/{id}/report.pdf"): (_episode, lambda w: None),
+    ("GET", "/api/v1/dashboard"): (None, lambda w: None),
 }
 
 

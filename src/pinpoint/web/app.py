@@ -21,6 +21,7 @@ from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
 from pinpoint.web.api import outcomes as outcomes_api
+from pinpoint.web.api import progress as progress_api
 from pinpoint.web.fhir import router as fhir_router
 from pinpoint.web.headers import SecureHeaders
 from pinpoint.web.limits import BodyLimit
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(care_api.router, prefix="/api/v1")
     app.include_router(fhir_router)
     app.include_router(outcomes_api.router, prefix="/api/v1")
+    app.include_router(progress_api.router, prefix="/api/v1")
+    app.include_router(progress_api.charts_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app

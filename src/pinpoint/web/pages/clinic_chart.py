@@ -10,6 +10,9 @@ from pinpoint.actors import Actor
 from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
+from pinpoint.outcomes.charts import figure_size
+from pinpoint.outcomes.progress import patient_progress
+from pinpoint.outcomes.progress_schemas import Progress
 from pinpoint.web.pages.clinic_forms import FormState
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
 
@@ -56,6 +59,13 @@ class ChartPage:
     chart: PatientChart
     read_only: bool
     clinic: ClinicInfo
+    progress: dict[int, Progress] = field(default_factory=dict)
+
+    @staticmethod
+    def chart_size(progress: Progress) -> tuple[int, int]:
+        """The chart's size in CSS pixels (96 to the inch), so the page keeps its place."""
+        width, height = figure_size(progress)
+        return round(width * 96), round(height * 96)
 
     @property
     def episodes(self) -> list[EpisodeView]:
@@ -64,4 +74,5 @@ class ChartPage:
 
 def chart_page(engine: Engine, actor: Actor, patient_id: int) -> ChartPage:
     chart = service.get_patient(engine, actor, patient_id)
-    return ChartPage(chart, read_only=not actor.is_staff, clinic=clinic_info(engine, actor))
+    progress = patient_progress(engine, actor, patient_id)
+    return ChartPage(chart, not actor.is_staff, clinic_info(engine, actor), progress)
