@@ -59,8 +59,8 @@ def _cpu() -> float:
 def _measure_polars(path: Path) -> dict[str, float]:
     import polars as pl
 
-    from pinpoint.directory.nppes_columns import NEEDED_COLUMNS
-    from pinpoint.directory.nppes_transform import keep
+    from pinpoint.directory.nppes.columns import NEEDED_COLUMNS
+    from pinpoint.directory.nppes.transform import keep
 
     start, cpu = time.perf_counter(), _cpu()
     frame = (
@@ -112,7 +112,7 @@ def main() -> None:
         _child(args.measure[0], Path(args.measure[1]))
         return
     path = _ensure_file(args.rows)
-    from pinpoint.directory.nppes_zips import zip_centroids
+    from pinpoint.directory.zip_table import zip_centroids
 
     zip_centroids()  # fills the ZIP table cache file once, as any first import would
     kinds = ("polars", "pinpoint", "reimport")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from pinpoint.db.base import Base
+from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
 from pinpoint.db.models import import_all_models
 
@@ -49,3 +51,33 @@ def test_the_audit_log_refuses_updates_and_deletes(engine: Engine) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT outcome FROM audit_events")).scalars().all() == ["ok"]
+
+
+def test_the_schema_head_read_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from pinpoint.db.migrate import MIGRATIONS, schema_head
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert schema_head() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_ensure_schema_migrates_a_new_database_once_then_only_checks(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pinpoint.db import migrate
+
+    engine = make_engine(database_url)
+    try:
+        assert migrate.schema_version(engine) is None
+        migrate.ensure_schema(engine)
+        assert migrate.schema_version(engine) == migrate.schema_head()
+
+        def refuse(*_args: object) -> None:
+            raise AssertionError("a current database must not be migrated again")
+
+        monkeypatch.setattr(migrate, "upgrade", refuse)
+        migrate.ensure_schema(engine)
+    finally:
+        engine.dispose()

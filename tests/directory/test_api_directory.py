@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from pinpoint.config import Settings
-from pinpoint.directory import search_index
+from pinpoint.directory.search import cache
 from pinpoint.directory.service import find_practitioners_near
 from pinpoint.web.app import create_app
 from tests.directory import factories as f
@@ -66,6 +66,8 @@ def test_profession_is_repeatable_and_paging_applies(client: TestClient, engine:
         ("zip=80202&limit=1000", "limit"),
         ("zip=80202&offset=-1", "offset"),
         ("zip=80202&profession=dentist", "profession"),
+        ("zip=%D9%A8%D9%A0%D9%A2%D9%A0%D9%A2", "zip"),  # 80202 in Arabic-Indic digits
+        ("zip=%C2%B20202", "zip"),  # a superscript two
     ],
 )
 def test_bad_search_input_answers_422_naming_the_field(
@@ -88,6 +90,13 @@ def test_practitioner_detail_and_404(client: TestClient, engine: Engine) -> None
     bad = client.get("/api/v1/practitioners/12")
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "npi"
+    arabic = row["npi"].translate(
+        str.maketrans("0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669")
+    )
+    for odd in (arabic, "\u00b2" + row["npi"][1:]):
+        answer = client.get(f"/api/v1/practitioners/{odd}")
+        assert answer.status_code == 422
+        assert answer.json()["error"]["field"] == "npi"
 
 
 def test_openapi_declares_the_response_models(client: TestClient) -> None:
@@ -116,9 +125,9 @@ def test_search_index_is_built_at_startup_not_on_the_first_request(
 ) -> None:
     rows = [f.practitioner("80202"), f.practitioner("80203")]
     f.add(engine, rows)  # drops any index of this database
-    assert search_index.cached_index(engine) is None
+    assert cache.cached_index(engine) is None
     with TestClient(create_app(db_settings)) as client:
-        assert search_index.cached_index(engine) is not None  # the lifespan built it
+        assert cache.cached_index(engine) is not None  # the lifespan built it
         response = client.get("/api/v1/practitioners/search?zip=80202&radius_miles=10")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"

@@ -11,6 +11,8 @@ from pinpoint.cli import run
 from pinpoint.config import Settings
 from tests.directory import factories as f
 
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
+
 
 @pytest.fixture
 def env(db_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -71,6 +73,12 @@ def test_practitioner_json_and_human(
         ["find", "--zip", "80202", "--profession", "dentist"],
         ["practitioner", "42"],
         ["practitioner", f.npi_from(999_999_997)],
+        # Digits int() accepts that are not ASCII: Arabic-Indic, superscript two.
+        ["practitioner", f.npi_from(123_456_789).translate(ARABIC_INDIC)],
+        ["practitioner", "\u00b2" + f.npi_from(123_456_789)[1:]],
+        ["find", "--zip", "80202".translate(ARABIC_INDIC)],
+        ["find", "--zip", "\u00b20202"],
+        ["find", "--zip", "80202", "--radius-miles", "25".translate(ARABIC_INDIC)],
     ],
 )
 def test_bad_input_exits_2_with_one_stderr_line(

@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from pinpoint.db.models import ImportRun
-from pinpoint.directory import nppes_read, nppes_write, nppes_zips, search_index
+from pinpoint.directory import zip_table
 from pinpoint.directory.demo_file import write_demo_file, write_weekly_demo_file
 from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.npi import make_npi
 from pinpoint.directory.nppes import NPPES_COLUMNS, import_nppes
+from pinpoint.directory.nppes import importer as nppes_importer
+from pinpoint.directory.nppes import read as nppes_read
+from pinpoint.directory.nppes import write as nppes_write
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
@@ -437,7 +440,7 @@ def test_the_search_index_is_refreshed_after_each_successful_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Engine] = []
-    monkeypatch.setattr(search_index, "invalidate", calls.append)
+    monkeypatch.setattr(nppes_importer, "invalidate", calls.append)
     import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
     assert calls == [engine]
     with pytest.raises(InvalidInput):
@@ -462,16 +465,16 @@ def test_the_zip_table_is_cached_from_zipcodes_and_rebuilt_when_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache" / "zip-centroids.arrow"
-    monkeypatch.setattr(nppes_zips, "cache_path", lambda: cache)
-    nppes_zips.zip_centroids.cache_clear()
+    monkeypatch.setattr(zip_table, "cache_path", lambda: cache)
+    zip_table.zip_centroids.cache_clear()
     try:
-        fresh = nppes_zips.build_zip_centroids()
-        assert nppes_zips.zip_centroids().equals(fresh)
+        fresh = zip_table.build_zip_centroids()
+        assert zip_table.zip_centroids().equals(fresh)
         assert cache.is_file()
-        nppes_zips.zip_centroids.cache_clear()
+        zip_table.zip_centroids.cache_clear()
         cache.write_bytes(b"not arrow")
-        assert nppes_zips.zip_centroids().equals(fresh)
+        assert zip_table.zip_centroids().equals(fresh)
         assert pl.read_ipc(cache).equals(fresh)
     finally:
-        nppes_zips.zip_centroids.cache_clear()
+        zip_table.zip_centroids.cache_clear()
     assert fresh.filter(pl.col("zip5") == "80202").height == 1

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from pinpoint.directory.service import find_practitioners_near, get_practitioner, parse_npi
+from pinpoint.directory.npi import parse_npi
+from pinpoint.directory.service import find_practitioners_near, get_practitioner
 from pinpoint.errors import InvalidInput, NotFound
 from tests.directory import factories as f
 

@@ -22,10 +22,10 @@ PathArg = Annotated[Path, typer.Argument(help="File to import.")]
 def _engine() -> Any:
     from pinpoint.config import get_settings
     from pinpoint.db.engine import make_engine
-    from pinpoint.db.migrate import upgrade
+    from pinpoint.db.migrate import ensure_schema
 
     engine = make_engine(get_settings().resolved_database_url())
-    upgrade(engine)
+    ensure_schema(engine)
     return engine
 
 

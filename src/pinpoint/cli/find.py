@@ -25,10 +25,10 @@ VERDICT_WORDS = {
 def _engine() -> Engine:
     from pinpoint.config import get_settings
     from pinpoint.db.engine import engine_from_settings
-    from pinpoint.db.migrate import upgrade
+    from pinpoint.db.migrate import ensure_schema
 
     engine = engine_from_settings(get_settings())
-    upgrade(engine)
+    ensure_schema(engine)
     return engine
 
 

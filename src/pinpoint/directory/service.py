@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from pinpoint.db.engine import transaction
-from pinpoint.directory import geo, search_index
+from pinpoint.directory import geo
 from pinpoint.directory.models import Practitioner
+from pinpoint.directory.names import display_name
+from pinpoint.directory.npi import parse_npi
 from pinpoint.directory.schemas import (
     EligibilityPublic,
     LicensePublic,
     PractitionerPublic,
-    SearchHit,
     SearchQuery,
     SearchResults,
     TrainingPublic,
-    construct_trusted,
 )
-from pinpoint.directory.search_index import FloatArray, IntArray
+from pinpoint.directory.search import cache
+from pinpoint.directory.search.index import PageQuery
+from pinpoint.directory.training import directory_verdict, facts_from_training
 from pinpoint.errors import InvalidInput, NotFound
-from pinpoint.law.eligibility import Eligibility, PractitionerFacts
+from pinpoint.law.eligibility import Eligibility
 from pinpoint.law.schemas import LawStatus
 from pinpoint.law.service import practitioner_eligibility
 from pinpoint.law.vocabulary import Profession, parse_profession
+
+if TYPE_CHECKING:
+    from pinpoint.directory.search.index import DirectoryIndex, FloatArray, IntArray
 
 MAX_RADIUS_MILES = 500.0
 MAX_LIMIT = 500
@@ -44,6 +48,8 @@ Backend = Literal["index", "postgis"]
 def _radius(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidInput("radius must be a number of miles", field="radius_miles")
+    if isinstance(value, str) and not value.isascii():  # float("١٢") would be 12.0
+        raise InvalidInput(f"radius must be a number, got {value!r}", field="radius_miles")
     try:
         radius = float(value)
     except ValueError:
@@ -76,12 +82,6 @@ def parse_professions(values: Iterable[str | Profession] | None) -> list[Profess
     return [p for p in Profession if p in chosen]
 
 
-def _public(eligibility: Eligibility) -> EligibilityPublic:
-    return EligibilityPublic.model_construct(
-        verdict=eligibility.verdict, reasons=list(eligibility.reasons)
-    )
-
-
 @dataclass(frozen=True)
 class _Search:
     """A checked search request."""
@@ -96,10 +96,17 @@ class _Search:
     offset: int
     on: date
 
-    def find_args(self) -> tuple[float, float, float, list[Profession], date | None, int, int]:
-        """The arguments of ``DirectoryIndex.find`` and ``postgis_search`` (after the engine)."""
-        on = self.on if self.eligible_only else None  # their ``eligible_on``
-        return self.lat, self.lon, self.radius, self.professions, on, self.limit, self.offset
+    def page_query(self) -> PageQuery:
+        """What the index (or PostGIS) is asked for."""
+        return PageQuery(
+            lat=self.lat,
+            lon=self.lon,
+            radius_miles=self.radius,
+            professions=tuple(self.professions),
+            eligible_on=self.on if self.eligible_only else None,
+            limit=self.limit,
+            offset=self.offset,
+        )
 
     def query(self) -> SearchQuery:
         return SearchQuery.model_construct(
@@ -151,11 +158,17 @@ def _checked(
     )
 
 
-def _find_in_index(
-    engine: Engine, q: _Search
-) -> tuple[search_index.DirectoryIndex, int, IntArray, FloatArray]:
-    index = search_index.current_index(engine)
-    total, rows, miles = index.find(*q.find_args())
+def _page(
+    engine: Engine, q: _Search, backend: Backend = "index"
+) -> tuple[DirectoryIndex, int, IntArray, FloatArray]:
+    """The index, the total and the page's rows and miles, from either search path."""
+    index = cache.current_index(engine)
+    if backend == "postgis":
+        from pinpoint.directory.search.postgis import postgis_find
+
+        total, rows, miles = postgis_find(engine, index, q.page_query())
+    else:
+        total, rows, miles = index.find(q.page_query())
     return index, total, rows, miles
 
 
@@ -178,12 +191,8 @@ def find_practitioners_near(
     PostgreSQL's spatial index instead of the in-process one (same answers).
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
-    if backend == "postgis":
-        total, page = search_index.postgis_search(engine, *q.find_args())
-        hits = [_hit_from_row(row, miles, q.on) for row, miles in page]
-    else:
-        index, total, rows, miles = _find_in_index(engine, q)
-        hits = _hits_from_index(index, rows, miles, q.on)
+    index, total, rows, miles = _page(engine, q, backend)
+    hits = index.page_models(rows, miles, q.on)
     return SearchResults.model_construct(query=q.query(), total=total, results=hits)
 
 
@@ -204,95 +213,20 @@ def search_practitioners_json(
     this is what the HTTP API answers.
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
-    index, total, rows, miles = _find_in_index(engine, q)
+    index, total, rows, miles = _page(engine, q)
     return b'{"query":%b,"total":%d,"results":%b}' % (
         q.query_json(),
         total,
-        index.hits_json(rows, miles, q.on),
-    )
-
-
-def _hits_from_index(
-    index: search_index.DirectoryIndex, rows: IntArray, miles: FloatArray, on: date
-) -> list[SearchHit]:
-    verdicts = index.verdicts(on)
-    hits = index.hit_fields(rows)  # fresh dicts: completed in place
-    for fields, distance, combo in zip(
-        hits, miles.tolist(), verdicts.combo[rows].tolist(), strict=True
-    ):
-        fields["distance_miles"] = round(distance, 2)
-        fields["eligibility"] = _cached_public(verdicts, combo)
-    return [construct_trusted(SearchHit, fields) for fields in hits]
-
-
-def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPublic:
-    found = verdicts.public.get(combo)
-    if found is None:
-        found = verdicts.public[combo] = _public(verdicts.answers[combo])
-    assert isinstance(found, EligibilityPublic)
-    return found
-
-
-def _hit_from_row(row: tuple[object, ...], miles: float, on: date) -> SearchHit:
-    """A hit from one row of the index query columns (the PostGIS path)."""
-    return construct_trusted(
-        SearchHit,
-        {
-            "npi": str(row[0]),
-            "name": search_index.display_name(row[1], row[2], str(row[3]), row[4]),  # type: ignore[arg-type]
-            "profession": Profession(str(row[9])),
-            "taxonomy": str(row[5]),
-            "city": str(row[6]) if row[6] else None,
-            "state": str(row[7]) if row[7] else None,
-            "zip": str(row[8]) if row[8] else None,
-            "distance_miles": round(miles, 2),
-            "eligibility": _public_of(search_index.row_eligibility(row, on)),
-        },
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _public_of(eligibility: Eligibility) -> EligibilityPublic:
-    return _public(eligibility)
-
-
-def parse_npi(text: str, *, field: str = "npi") -> str:
-    """A 10-digit NPI whose check digit is right (Luhn over the 80840 prefix)."""
-    value = str(text).strip()
-    if len(value) != 10 or not value.isdigit():
-        raise InvalidInput(f"an NPI is 10 digits, got {text!r}", field=field)
-    digits = [int(c) for c in "80840" + value[:9]]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        doubled = d * 2 if i % 2 == 0 else d
-        total += doubled - 9 if doubled > 9 else doubled
-    if (10 - total % 10) % 10 != int(value[9]):
-        raise InvalidInput(f"NPI {value} has a wrong check digit", field=field)
-    return value
-
-
-def _facts_of(p: Practitioner, on: date) -> PractitionerFacts:
-    creds = p.credentials
-    if not creds:
-        return search_index.facts_from_totals(None, None, None, None, on)
-    in_person = [c.in_person_hours for c in creds if c.in_person_hours is not None]
-    since = [c.licensed_since for c in creds if c.licensed_since is not None]
-    sessions = [c.supervised_sessions for c in creds if c.supervised_sessions is not None]
-    return search_index.facts_from_totals(
-        float(sum(c.hours for c in creds)),
-        float(sum(in_person)) if in_person else None,
-        min(since) if since else None,
-        float(sum(sessions)) if sessions else None,
-        on,
+        index.page_json(rows, miles, q.on),
     )
 
 
 def _eligibility_and_law(p: Practitioner, on: date) -> tuple[Eligibility, LawStatus | None]:
-    facts = _facts_of(p, on)
+    facts = facts_from_training(p.credentials, on)
     try:
         return practitioner_eligibility(p.state or "", p.profession, facts, on)
     except InvalidInput:
-        return search_index.eligibility_for(p.state or "", p.profession, facts, on), None
+        return directory_verdict(p.state, p.profession, facts, on), None
 
 
 def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> PractitionerPublic:
@@ -310,7 +244,7 @@ def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> Practi
         eligibility, law = _eligibility_and_law(p, day)
         return PractitionerPublic(
             npi=p.npi,
-            name=search_index.display_name(p.first_name, p.middle_name, p.last_name, p.name_suffix),
+            name=display_name(p.first_name, p.middle_name, p.last_name, p.name_suffix),
             credential=p.credential,
             profession=Profession(p.profession),
             taxonomy=p.taxonomy,

@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from pinpoint.db.engine import make_engine
-from pinpoint.directory import search_index
 from pinpoint.directory.schemas import PractitionerPublic, SearchResults
+from pinpoint.directory.search import cache as search_cache
 from pinpoint.directory.service import get_practitioner, search_practitioners_json
 from pinpoint.web.deps import get_engine
 
@@ -33,7 +33,7 @@ def warm_search_index(app: FastAPI) -> None:
         if engine is None:
             engine = make_engine(state.settings.resolved_database_url())
             state.engine = engine
-        search_index.warm(engine)
+        search_cache.warm(engine)
     except Exception as exc:
         log.warning("search index not built at startup: %s", exc)
         return

@@ -2,16 +2,16 @@
 
 The pipeline, one module per step:
 
-1. :mod:`nppes_read`: open the ``.csv`` (or extract the ``npidata_pfile`` from the ``.zip``)
+1. :mod:`.read`: open the ``.csv`` (or extract the ``npidata_pfile`` from the ``.zip``)
    and stream it once through polars, keeping relevant individuals, deactivation notices
    and the rows of practitioners in search whose taxonomy is no longer relevant;
-2. :mod:`nppes_transform`: validate and transform the kept rows in bounded slices, then
+2. :mod:`.transform`: validate and transform the kept rows in bounded slices, then
    settle one final state per NPI;
-3. :mod:`nppes_write`: insert into an empty directory, or stage and merge into a filled one.
+3. :mod:`.write`: insert into an empty directory, or stage and merge into a filled one.
 
 Everything from the first read of the directory to the record of the run happens in one
 transaction: a failed or killed import leaves the previous directory exactly as it was.
-After a successful import the search index is told (:func:`directory_changed`).
+After a successful import the search index is told (:func:`search.cache.invalidate`).
 """
 
 from __future__ import annotations
@@ -27,20 +27,18 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, insert
 
 from pinpoint.db.models import ImportRun
-from pinpoint.directory import search_index
-from pinpoint.directory.nppes_columns import EXIT, NEEDED_COLUMNS, NOTICE, NPPES_COLUMNS
-from pinpoint.directory.nppes_progress import progress_bar
-from pinpoint.directory.nppes_read import (
+from pinpoint.directory.nppes.columns import EXIT, NEEDED_COLUMNS, NOTICE
+from pinpoint.directory.nppes.progress import progress_bar
+from pinpoint.directory.nppes.read import (
     Candidates,
     csv_source,
     read_header,
     scan_blocks,
     scan_fast,
 )
-from pinpoint.directory.nppes_transform import Part, settle, transform
-from pinpoint.directory.nppes_write import Changes, Writer, active_npis
-
-__all__ = ["NEEDED_COLUMNS", "NPPES_COLUMNS", "ImportSummary", "directory_changed", "import_nppes"]
+from pinpoint.directory.nppes.transform import Part, settle, transform
+from pinpoint.directory.nppes.write import Changes, Writer, active_npis
+from pinpoint.directory.search.cache import invalidate
 
 SLICE_ROWS = 200_000  # kept rows transformed at a time
 
@@ -102,13 +100,8 @@ def import_nppes(
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
-    directory_changed(engine)
+    invalidate(engine)
     return summary
-
-
-def directory_changed(engine: Engine) -> None:
-    """Tell the search index that practitioners or credentials changed."""
-    search_index.invalidate(engine)
 
 
 def _scan(csv_path: Path, active: pl.Series, progress: bool) -> Candidates:

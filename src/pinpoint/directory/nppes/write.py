@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, text
 
-from pinpoint.directory.nppes_columns import (
+from pinpoint.directory.nppes.columns import (
     EXIT,
     LEFT_DEACTIVATED,
     LEFT_NOT_RELEVANT,
@@ -31,7 +31,7 @@ from pinpoint.directory.nppes_columns import (
     PRACTITIONER_STAGE_COLUMNS,
     STATUS_STAGE_COLUMNS,
 )
-from pinpoint.directory.nppes_transform import Part
+from pinpoint.directory.nppes.transform import Part
 
 _VARCHAR = {
     "npi": 10, "last_name": 100, "first_name": 100, "middle_name": 100, "name_prefix": 20,
@@ -79,7 +79,7 @@ def active_npis(conn: Connection) -> pl.Series:
 
 
 class Writer:
-    """Writes one settled import (:func:`nppes_transform.settle`) on one connection."""
+    """Writes one settled import (:func:`transform.settle`) on one connection."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn

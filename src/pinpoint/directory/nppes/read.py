@@ -1,7 +1,7 @@
 """Reading an NPPES file: the ``.csv`` or the ``npidata_pfile`` inside the ``.zip``.
 
 The fast path is one polars lazy streaming scan of the needed columns, filtered with
-vectorised expressions (:func:`nppes_transform.keep`). Kept rows (about 5% of the file,
+vectorised expressions (:func:`transform.keep`). Kept rows (about 5% of the file,
 79 of 330 columns) are handed over in small batches and copied out, so polars never waits
 on Python and its memory stays that of a bare streaming filter; they are transformed after
 the pass. If polars refuses a row (a stray quote, a wrong field count), the file is read
@@ -24,9 +24,9 @@ from typing import BinaryIO
 
 import polars as pl
 
-from pinpoint.directory.nppes_columns import NEEDED_COLUMNS
-from pinpoint.directory.nppes_progress import Advance, progress_bar
-from pinpoint.directory.nppes_transform import keep
+from pinpoint.directory.nppes.columns import NEEDED_COLUMNS
+from pinpoint.directory.nppes.progress import Advance, progress_bar
+from pinpoint.directory.nppes.transform import keep
 from pinpoint.errors import InvalidInput
 
 BLOCK_BYTES = 48 * 1024 * 1024

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pinpoint.directory.nppes_columns import (
+from pinpoint.directory.npi import is_valid_npi_expr
+from pinpoint.directory.nppes.columns import (
     COL,
     EXIT,
     LEFT_NOT_RELEVANT,
@@ -30,8 +31,8 @@ from pinpoint.directory.nppes_columns import (
     switch,
     tax,
 )
-from pinpoint.directory.nppes_zips import zip_centroids
 from pinpoint.directory.taxonomy import EXACT_PROFESSIONS, PREFIX_PROFESSIONS
+from pinpoint.directory.zip_table import zip_centroids
 
 PERSON = "person"
 
@@ -99,18 +100,6 @@ def _clean(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.when(stripped != "").then(stripped).name.keep())
 
 
-def _luhn_ok(npi: pl.Expr) -> pl.Expr:
-    digits = [npi.str.slice(k, 1).cast(pl.Int32, strict=False) for k in range(10)]
-    total: pl.Expr = pl.lit(24)
-    for k in range(9):
-        if (8 - k) % 2 == 0:
-            doubled = digits[k] * 2
-            total = total + pl.when(doubled > 9).then(doubled - 9).otherwise(doubled)
-        else:
-            total = total + digits[k]
-    return (10 - total % 10) % 10 == digits[9]
-
-
 def _date(name: str) -> pl.Expr:
     return pl.col(name).str.to_date("%m/%d/%Y", strict=False)
 
@@ -127,9 +116,9 @@ def _reason() -> pl.Expr:
     return (
         pl.when(kind == EXIT)
         .then(None)
-        .when(~npi.str.contains(r"^\d{10}$"))
+        .when(~npi.fill_null("").str.contains(r"^[0-9]{10}$"))
         .then(pl.lit("malformed_npi"))
-        .when(~_luhn_ok(npi))
+        .when(~is_valid_npi_expr(npi))
         .then(pl.lit("bad_npi_check_digit"))
         .when(pl.any_horizontal(_bad_date(d) for d in dates))
         .then(pl.lit("bad_date"))
@@ -165,7 +154,8 @@ def _location() -> list[pl.Expr]:
     """Practice address, city, state, 5-digit US ZIP and country (never the mailing address)."""
     country = pl.col(COL["country"]).str.to_uppercase().fill_null("US").str.slice(0, 2)
     postal = pl.col(COL["postal"])
-    zip5 = pl.when((country == "US") & postal.str.contains(r"^\d{5}")).then(postal.str.slice(0, 5))
+    us_zip = (country == "US") & postal.str.contains(r"^[0-9]{5}")
+    zip5 = pl.when(us_zip).then(postal.str.slice(0, 5))
     state = pl.col(COL["state"]).str.to_uppercase()
     line2 = pl.col(COL["line2"])
     address = (
