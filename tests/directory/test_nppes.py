@@ -18,8 +18,8 @@ from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.npi import make_npi
 from pinpoint.directory.nppes import NPPES_COLUMNS, import_nppes
 from pinpoint.directory.nppes import importer as nppes_importer
+from pinpoint.directory.nppes import merge as nppes_merge
 from pinpoint.directory.nppes import read as nppes_read
-from pinpoint.directory.nppes import write as nppes_write
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
@@ -268,7 +268,7 @@ def test_a_failure_midway_leaves_the_previous_directory(
     def explode(self: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(nppes_write.Writer, "apply_statuses", explode)
+    monkeypatch.setattr(nppes_merge.Merge, "apply_statuses", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         import_nppes(engine, write_nppes(tmp_path / "w.csv", weekly_rows()), progress=False)
     assert _snapshot(engine) == before
@@ -478,3 +478,65 @@ def test_the_zip_table_is_cached_from_zipcodes_and_rebuilt_when_unreadable(
     finally:
         zip_table.zip_centroids.cache_clear()
     assert fresh.filter(pl.col("zip5") == "80202").height == 1
+
+
+def _repeating_rows() -> list[dict[str, str]]:
+    """NPIs whose rows span the file: every later row must win as in a one-pass settle."""
+    return [
+        person(50, **{"Provider License Number_1": "OLD50"}),
+        notice(51),  # a notice, then the practitioner row: the row wins
+        person(52),
+        person(51),
+        person(50, **{"Provider License Number_1": "NEW50", f"{PRACTICE} City Name": "GOLDEN"}),
+        notice(52),  # after the row: takes 52 out of search
+        person(53),
+        person(53, "225X00000X"),  # no longer relevant in the same file: not kept, stays
+        notice(54),
+        notice(54, on="02/01/2026"),  # the later notice wins
+        person(1, **{"Last Update Date": "01/20/2026"}),
+        notice(1),  # a practitioner already in the directory, deactivated after its row
+        person(13, "225X00000X"),  # in the directory, no longer relevant
+        person(13, "2255A2300X"),  # ... and relevant again later in the same file
+    ]
+
+
+def _one_row_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand the writer one row at a time, so that every repeated NPI spans batches."""
+    real = nppes_importer.stream_fast
+
+    def single_rows(*args: Any) -> Any:
+        for batch in real(*args):
+            yield from batch.iter_slices(1)
+
+    monkeypatch.setattr(nppes_importer, "stream_fast", single_rows)
+
+
+@pytest.mark.parametrize("into", ["empty", "filled"])
+def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, into: str
+) -> None:
+    """The import's result does not depend on where the batches are cut."""
+    monthly = write_nppes(tmp_path / "m.csv", monthly_rows())
+    repeating = write_nppes(tmp_path / "r.csv", _repeating_rows())
+    results = []
+    for cut in (False, True):
+        with monkeypatch.context() as patch:
+            if cut:
+                _one_row_batches(patch)
+            with engine.begin() as conn:
+                conn.execute(License.__table__.delete())
+                conn.execute(Practitioner.__table__.delete())
+            if into == "filled":
+                import_nppes(engine, monthly, progress=False)
+            summary = import_nppes(engine, repeating, progress=False)
+        results.append((summary.model_dump(exclude={"seconds"}), _snapshot(engine)))
+    assert results[0] == results[1]
+    _, (_, licenses) = results[1]
+    active = _active(engine)
+    assert [active[npi(n)] for n in (50, 51, 52, 53)] == [True, True, False, True]
+    numbers = {lic[2] for lic in licenses}
+    assert "NEW50" in numbers
+    assert "OLD50" not in numbers
+    if into == "filled":
+        assert not active[npi(1)]
+        assert active[npi(13)]

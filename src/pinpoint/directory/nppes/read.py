@@ -1,12 +1,12 @@
 """Reading an NPPES file: the ``.csv`` or the ``npidata_pfile`` inside the ``.zip``.
 
-The fast path is one polars lazy streaming scan of the needed columns, filtered with
-vectorised expressions (:func:`transform.keep`). Kept rows (about 5% of the file,
-79 of 330 columns) are handed over in small batches and copied out, so polars never waits
-on Python and its memory stays that of a bare streaming filter; they are transformed after
-the pass. If polars refuses a row (a stray quote, a wrong field count), the file is read
-again in blocks cut at record boundaries, and a block polars refuses is re-read row by
-row so that only the bad rows are rejected and counted.
+The fast path is one polars lazy streaming scan of the needed columns, filtered and
+transformed by vectorised expressions (:func:`transform.keep`, :func:`transform.transformed`)
+on polars's own threads. Kept rows (5 to 20% of the file) come out in batches, in file
+order, while polars reads on: the writer stores one batch as the next is parsed, and
+memory stays near that of a bare streaming filter. If polars refuses a row (a stray quote,
+a wrong field count), the file is read again in blocks cut at record boundaries, and a
+block polars refuses is re-read row by row so that only the bad rows are rejected.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import polars as pl
 
 from pinpoint.directory.nppes.columns import NEEDED_COLUMNS
 from pinpoint.directory.nppes.progress import Advance, progress_bar
-from pinpoint.directory.nppes.transform import keep
+from pinpoint.directory.nppes.transform import keep, transformed
 from pinpoint.errors import InvalidInput
 
 BLOCK_BYTES = 48 * 1024 * 1024
@@ -35,16 +35,11 @@ _COPY_BYTES = 4 * 1024 * 1024
 
 
 @dataclass
-class Candidates:
-    """The rows the scan kept (``_seq`` = row number, then the needed columns)."""
+class Scan:
+    """What a pass over the file read: every row, and the rows polars could not parse."""
 
-    frames: list[pl.DataFrame] = field(default_factory=list)
     rows_read: int = 0
     malformed: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def kept(self) -> int:
-        return sum(f.height for f in self.frames)
 
 
 # --- the source file ---------------------------------------------------------------------
@@ -124,48 +119,35 @@ def read_header(handle: BinaryIO, name: str) -> bytes:
 # --- the fast path: one lazy streaming scan ----------------------------------------------
 
 
-def candidates_query(csv_path: Path, active_npis: pl.Series | None = None) -> pl.LazyFrame:
-    """Kept rows of one lazy streaming scan, then the last row of the file.
+def scan_query(csv_path: Path, active_npis: pl.Series | None, synthetic: bool) -> pl.LazyFrame:
+    """Kept rows of one lazy streaming scan, transformed, then the last row of the file.
 
-    The scan is shared by the filter and a ``tail(1)`` whose row number gives the exact
-    number of rows read, without a second pass over the file.
+    The scan is shared by the filter and a ``tail(1)`` (``_tail`` true) whose row number
+    gives the exact number of rows read, without a second pass over the file.
     """
     rows = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').with_row_index("_seq")
     rows = rows.select(["_seq", *NEEDED_COLUMNS])
-    return pl.concat(
-        [
-            rows.filter(keep(active_npis)).with_columns(pl.lit(False).alias("_tail")),
-            rows.tail(1).with_columns(pl.lit(True).alias("_tail")),
-        ]
-    )
+    kept = transformed(rows.filter(keep(active_npis)), synthetic)
+    last = rows.tail(1).select(pl.col("_seq").alias("seq"), pl.lit(True).alias("_tail"))
+    return pl.concat([kept.with_columns(pl.lit(False).alias("_tail")), last], how="diagonal")
 
 
-def scan_fast(csv_path: Path, active_npis: pl.Series | None, advance: Advance) -> Candidates:
-    """Stream the file once; raises ``PolarsError`` on a row polars cannot parse."""
+def stream_fast(
+    csv_path: Path, active_npis: pl.Series | None, synthetic: bool, scan: Scan, advance: Advance
+) -> Iterator[pl.DataFrame]:
+    """Transformed kept rows in batches, in file order, while polars reads on in the
+    background; raises ``PolarsError`` on a row polars cannot parse."""
     size = csv_path.stat().st_size
     rows_per_byte = _rows_per_byte(csv_path)
-    found = Candidates()
-    failure: list[BaseException] = []
-
-    def consume(batch: pl.DataFrame) -> bool:
-        try:
-            if batch.height:
-                # The largest row number seen, whatever order the batches come in.
-                found.rows_read = max(found.rows_read, int(batch["_seq"].max()) + 1)  # type: ignore[arg-type]
-                rows = batch.filter(~pl.col("_tail")).drop("_tail")
-                if rows.height:
-                    found.frames.append(rows.rechunk())
-            advance(min(size, int(found.rows_read / rows_per_byte)), found.rows_read)
-        except BaseException as exc:  # handed to the caller below
-            failure.append(exc)
-            return True
-        return False
-
-    candidates_query(csv_path, active_npis).sink_batches(consume, chunk_size=BATCH_ROWS)
-    if failure:
-        raise failure[0]
-    advance(size, found.rows_read)
-    return found
+    query = scan_query(csv_path, active_npis, synthetic)
+    for batch in query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True):
+        if batch.height:
+            scan.rows_read = max(scan.rows_read, int(batch["seq"].max()) + 1)  # type: ignore[arg-type]
+            rows = batch.filter(~pl.col("_tail")).drop("_tail")
+            if rows.height:
+                yield rows
+        advance(min(size, int(scan.rows_read / rows_per_byte)), scan.rows_read)
+    advance(size, scan.rows_read)
 
 
 def _rows_per_byte(csv_path: Path) -> float:
@@ -178,21 +160,23 @@ def _rows_per_byte(csv_path: Path) -> float:
 # --- the careful path: blocks, and rows polars refuses -----------------------------------
 
 
-def scan_blocks(csv_path: Path, active_npis: pl.Series | None, advance: Advance) -> Candidates:
-    """Read the file in blocks of whole records, rejecting the rows polars cannot parse."""
-    found = Candidates()
+def stream_blocks(
+    csv_path: Path, active_npis: pl.Series | None, synthetic: bool, scan: Scan, advance: Advance
+) -> Iterator[pl.DataFrame]:
+    """:func:`stream_fast` block by block, rejecting the rows polars cannot parse."""
     with csv_path.open("rb") as handle:
         header = read_header(handle, csv_path.name)
         done = len(header)
         for block in _blocks(handle, BLOCK_BYTES):
             frame, malformed = _parse(header, block)
-            frame = frame.with_row_index("_seq", offset=found.rows_read)
-            found.frames.append(frame.filter(keep(active_npis)))
-            found.rows_read += frame.height + sum(malformed.values())
-            found.malformed.update(malformed)
+            rows = frame.lazy().with_row_index("_seq", offset=scan.rows_read)
+            kept = transformed(rows.filter(keep(active_npis)), synthetic).collect()
+            scan.rows_read += frame.height + sum(malformed.values())
+            scan.malformed.update(malformed)
             done += len(block)
-            advance(done, found.rows_read)
-    return found
+            advance(done, scan.rows_read)
+            if kept.height:
+                yield kept
 
 
 def _blocks(handle: BinaryIO, size: int) -> Iterator[bytes]:

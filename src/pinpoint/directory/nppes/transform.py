@@ -4,9 +4,9 @@ The scan keeps three kinds of rows (:func:`row_kind`): a *person* (individual wi
 relevant taxonomy in any of the 15 slots), a blank deactivation *notice*, and an *exit*
 (an individual already in search whose row no longer carries a relevant taxonomy). Persons
 and notices are validated (NPI check digit, dates, last name) and bad rows counted by
-reason; persons become practitioner and license frames, notices and exits status frames.
-:func:`settle` then keeps the latest row per NPI and folds later status rows into the
-practitioner row they follow, so the merge sees one final state per NPI.
+reason. :func:`transformed` does all of it as lazy expressions the streaming scan evaluates,
+and :func:`settle` turns a batch of rows into practitioner, license and status frames with
+one row of each per NPI.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pinpoint.directory.npi import is_valid_npi_expr
 from pinpoint.directory.nppes.columns import (
     COL,
     EXIT,
-    LEFT_NOT_RELEVANT,
     LICENSE_STAGE_COLUMNS,
     NOTICE,
     PRACTITIONER_STAGE_COLUMNS,
@@ -92,12 +91,12 @@ def row_kind() -> pl.Expr:
 # --- validation --------------------------------------------------------------------------
 
 
-def _clean(frame: pl.DataFrame) -> pl.DataFrame:
-    """Blank fields become null; the rare padded value loses its spaces."""
+def _clean() -> pl.Expr:
+    """Blank text fields become null; the rare padded value loses its spaces."""
     text_columns = pl.col(pl.String)
     padded = text_columns.str.starts_with(" ") | text_columns.str.ends_with(" ")
     stripped = pl.when(padded).then(text_columns.str.strip_chars()).otherwise(text_columns)
-    return frame.with_columns(pl.when(stripped != "").then(stripped).name.keep())
+    return pl.when(stripped != "").then(stripped).name.keep()
 
 
 def _date(name: str) -> pl.Expr:
@@ -111,7 +110,7 @@ def _bad_date(name: str) -> pl.Expr:
 def _reason() -> pl.Expr:
     """Why a person or notice row is rejected, or null. Exits are not validated."""
     npi = pl.col(COL["npi"])
-    kind = pl.col("_kind")
+    kind = pl.col("kind")
     dates = [COL["enumerated"], COL["updated"], COL["deactivated"], COL["reactivated"]]
     return (
         pl.when(kind == EXIT)
@@ -136,7 +135,7 @@ def _iso(expr: pl.Expr) -> pl.Expr:
     return expr.dt.to_string("%Y-%m-%d")
 
 
-# --- the frames written to the directory -------------------------------------------------
+# --- the columns written to the directory ---------------------------------------------------
 
 
 def _chosen_taxonomy() -> pl.Expr:
@@ -155,7 +154,6 @@ def _location() -> list[pl.Expr]:
     country = pl.col(COL["country"]).str.to_uppercase().fill_null("US").str.slice(0, 2)
     postal = pl.col(COL["postal"])
     us_zip = (country == "US") & postal.str.contains(r"^[0-9]{5}")
-    zip5 = pl.when(us_zip).then(postal.str.slice(0, 5))
     state = pl.col(COL["state"]).str.to_uppercase()
     line2 = pl.col(COL["line2"])
     address = (
@@ -167,19 +165,43 @@ def _location() -> list[pl.Expr]:
         address.str.slice(0, 200).alias("address_line"),
         pl.col(COL["city"]).str.slice(0, 100).alias("city"),
         pl.when(state.str.contains(r"^[A-Z]{2}$")).then(state).alias("state"),
-        zip5.alias("zip5"),
+        pl.when(us_zip).then(postal.str.slice(0, 5)).alias("zip5"),
         country.alias("country"),
         pl.col(COL["phone"]).str.slice(0, 20).alias("phone"),
     ]
 
 
-def _practitioners(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
+def _slots() -> list[pl.Expr]:
+    """The 15 taxonomy/license slots, as the license rows will hold them."""
+    state = [pl.col(lic_state(i)).str.to_uppercase() for i in SLOTS]
+    return [
+        expr
+        for i, st in zip(SLOTS, state, strict=True)
+        for expr in (
+            pl.col(tax(i)).fill_null("").str.slice(0, 10).alias(f"taxonomy_{i}"),
+            pl.col(lic(i)).str.slice(0, 30).alias(f"number_{i}"),
+            pl.when(st.str.contains(r"^[A-Z]{2}$")).then(st).alias(f"state_{i}"),
+            (pl.col(switch(i)) == "Y").fill_null(False).alias(f"primary_{i}"),
+        )
+    ]
+
+
+def transformed(rows: pl.LazyFrame, synthetic: bool) -> pl.LazyFrame:
+    """Kept rows (``_seq`` and the needed columns) validated and shaped for the directory.
+
+    One row per kept row: ``seq``, ``kind``, ``reason`` (null when valid), the
+    practitioner columns (with the practice ZIP's centroid) and the 15 license slots.
+    Lazy, so the streaming scan evaluates it on its own threads, batch by batch.
+    """
     chosen = _chosen_taxonomy()
     deact, react = _date(COL["deactivated"]), _date(COL["reactivated"])
     names = [(k, 100) for k in ("last_name", "first_name", "middle_name")]
     names += [("name_prefix", 20), ("name_suffix", 20), ("credential", 100)]
-    out = frame.select(
+    checked = rows.with_columns(_clean()).with_columns(row_kind().alias("kind"))
+    shaped = checked.select(
         pl.col("_seq").alias("seq"),
+        "kind",
+        _reason().alias("reason"),
         pl.col(COL["npi"]).alias("npi"),
         *(pl.col(COL[k]).str.slice(0, n).alias(k) for k, n in names),
         _profession(chosen).alias("profession"),
@@ -191,129 +213,92 @@ def _practitioners(frame: pl.DataFrame, synthetic: bool) -> pl.DataFrame:
         _iso(react).alias("reactivated_on"),
         _active(deact, react).alias("active"),
         pl.lit(synthetic).alias("synthetic"),
-        pl.lit(None, dtype=pl.String).alias("left_reason"),
+        *_slots(),
     )
-    located = out.join(zip_centroids(), on="zip5", how="left", maintain_order="left")
-    return located.select(PRACTITIONER_STAGE_COLUMNS)
+    return shaped.join(zip_centroids().lazy(), on="zip5", how="left", maintain_order="left")
 
 
-def _licenses(frame: pl.DataFrame) -> pl.DataFrame:
-    parts = [
-        frame.select(
-            pl.col("_seq").alias("seq"),
-            pl.col(COL["npi"]).alias("npi"),
-            pl.col(tax(i)).fill_null("").str.slice(0, 10).alias("taxonomy"),
-            pl.col(lic(i)).str.slice(0, 30).alias("number"),
-            pl.col(lic_state(i)).str.to_uppercase().alias("state"),
-            (pl.col(switch(i)) == "Y").fill_null(False).alias("primary"),
-        )
-        for i in SLOTS
-    ]
-    licenses = pl.concat(parts).filter(pl.col("number").is_not_null())
-    state = pl.col("state")
-    licenses = licenses.with_columns(pl.when(state.str.contains(r"^[A-Z]{2}$")).then(state))
-    return licenses.unique(
-        subset=["npi", "taxonomy", "number", "state"], keep="first", maintain_order=True
-    ).select(LICENSE_STAGE_COLUMNS)
-
-
-def _statuses(frame: pl.DataFrame) -> pl.DataFrame:
-    deact, react = _date(COL["deactivated"]), _date(COL["reactivated"])
-    exit_row = pl.col("_kind") == EXIT
-    return frame.select(
-        pl.col("_seq").alias("seq"),
-        pl.col(COL["npi"]).alias("npi"),
-        pl.col("_kind").alias("kind"),
-        pl.when(~exit_row).then(_iso(deact)).alias("deactivated_on"),
-        pl.when(~exit_row).then(_iso(react)).alias("reactivated_on"),
-        (~exit_row & _active(deact, react)).alias("active"),
-    ).select(STATUS_STAGE_COLUMNS)
+# --- one batch of transformed rows -> the frames written --------------------------------
 
 
 @dataclass
 class Part:
-    """The transformed rows of one slice of kept rows."""
+    """Settled rows, as the frames the writer takes."""
 
-    rejected: Counter[str]
-    practitioners: pl.DataFrame
-    licenses: pl.DataFrame
-    statuses: pl.DataFrame
+    practitioners: pl.DataFrame  # PRACTITIONER_STAGE_COLUMNS
+    licenses: pl.DataFrame  # LICENSE_STAGE_COLUMNS
+    statuses: pl.DataFrame  # STATUS_STAGE_COLUMNS
 
-    @classmethod
-    def concat(cls, parts: list[Part]) -> Part:
-        rejected: Counter[str] = Counter()
-        for part in parts:
-            rejected.update(part.rejected)
-        return cls(
-            rejected=rejected,
-            practitioners=pl.concat([p.practitioners for p in parts], rechunk=True),
-            licenses=pl.concat([p.licenses for p in parts], rechunk=True),
-            statuses=pl.concat([p.statuses for p in parts], rechunk=True),
+
+def _licenses(people: pl.DataFrame) -> pl.DataFrame:
+    parts = [
+        people.select(
+            "seq",
+            "npi",
+            pl.col(f"taxonomy_{i}").alias("taxonomy"),
+            pl.col(f"number_{i}").alias("number"),
+            pl.col(f"state_{i}").alias("state"),
+            pl.col(f"primary_{i}").alias("primary"),
         )
-
-
-def transform(candidates: pl.DataFrame, synthetic: bool) -> Part:
-    """Validate and transform kept rows (``_seq`` plus the needed columns)."""
-    checked = _clean(candidates).with_columns(row_kind().alias("_kind"))
-    checked = checked.with_columns(_reason().alias("_reason"))
-    reasons = checked.filter(pl.col("_reason").is_not_null())["_reason"].value_counts()
-    good = checked.filter(pl.col("_reason").is_null())
-    people = good.filter(pl.col("_kind") == PERSON)
-    return Part(
-        rejected=Counter(dict(reasons.iter_rows())),
-        practitioners=_practitioners(people, synthetic),
-        licenses=_licenses(people),
-        statuses=_statuses(good.filter(pl.col("_kind") != PERSON)),
+        for i in SLOTS
+    ]
+    licenses = pl.concat(parts).filter(pl.col("number").is_not_null())
+    licenses = licenses.unique(
+        subset=["npi", "taxonomy", "number", "state"], keep="first", maintain_order=True
     )
+    return licenses.sort("seq", maintain_order=True).select(LICENSE_STAGE_COLUMNS)
 
 
-# --- one final state per NPI -------------------------------------------------------------
-
-
-def settle(part: Part) -> Part:
-    """Keep the latest practitioner and status row per NPI; fold later statuses in.
-
-    A status row older than the NPI's practitioner row is dropped; a newer one is applied
-    to that practitioner row (a notice sets the dates and ``active``, an exit clears
-    ``active``), so only statuses of NPIs without a practitioner row in this file remain.
-    """
-    people = part.practitioners.sort("seq").unique("npi", keep="last", maintain_order=True)
-    licenses = part.licenses.filter(pl.col("seq").is_in(people["seq"].implode()))
-    licenses = licenses.sort("seq", maintain_order=True)
-    statuses = part.statuses.sort("seq").unique("npi", keep="last", maintain_order=True)
-    paired = statuses.join(
-        people.select("npi", pl.col("seq").alias("person_seq")), on="npi", how="left"
-    )
-    later = paired.filter(pl.col("seq") > pl.col("person_seq"))
-    alone = paired.filter(pl.col("person_seq").is_null()).select(STATUS_STAGE_COLUMNS)
-    if later.height:
-        people = _fold(people, later)
-    return Part(part.rejected, people, licenses, alone)
-
-
-def _fold(people: pl.DataFrame, later: pl.DataFrame) -> pl.DataFrame:
-    status = later.select(
+def _statuses(others: pl.DataFrame) -> pl.DataFrame:
+    exit_row = pl.col("kind") == EXIT
+    return others.select(
+        "seq",
         "npi",
-        pl.col("kind").alias("_s_kind"),
-        pl.col("deactivated_on").alias("_s_deact"),
-        pl.col("reactivated_on").alias("_s_react"),
-        pl.col("active").alias("_s_active"),
+        "kind",
+        pl.when(~exit_row).then(pl.col("deactivated_on")).alias("deactivated_on"),
+        pl.when(~exit_row).then(pl.col("reactivated_on")).alias("reactivated_on"),
+        (~exit_row & pl.col("active")).alias("active"),
     )
-    joined = people.join(status, on="npi", how="left", maintain_order="left")
-    kind = pl.col("_s_kind")
-    notice = kind == NOTICE
-    return joined.with_columns(
-        pl.when(notice)
-        .then(pl.col("_s_deact"))
-        .otherwise(pl.col("deactivated_on"))
-        .alias("deactivated_on"),
-        pl.when(notice)
-        .then(pl.col("_s_react"))
-        .otherwise(pl.col("reactivated_on"))
-        .alias("reactivated_on"),
-        pl.when(kind.is_not_null())
-        .then(pl.col("_s_active"))
-        .otherwise(pl.col("active"))
-        .alias("active"),
-        pl.when(kind == EXIT).then(pl.lit(LEFT_NOT_RELEVANT)).alias("left_reason"),
-    ).select(PRACTITIONER_STAGE_COLUMNS)
+
+
+def tally(rows: pl.DataFrame) -> Counter[str]:
+    """How many rows of each kind a batch holds: ``person``, ``notice`` and ``exit`` (valid
+    rows), ``no_geocode`` (valid persons without a US ZIP centroid), and each rejection
+    reason."""
+    counts: Counter[str] = Counter()
+    for kind, reason, located, n in (
+        rows.group_by("kind", "reason", pl.col("latitude").is_not_null().alias("located"))
+        .len()
+        .iter_rows()
+    ):
+        if reason is not None:
+            counts[f"rejected:{reason}"] += n
+            continue
+        counts[kind] += n
+        if kind == PERSON and not located:
+            counts["no_geocode"] += n
+    return counts
+
+
+def settle(rows: pl.DataFrame) -> Part:
+    """Valid rows (in file order) as one practitioner row and one status row per NPI.
+
+    The latest practitioner row and the latest status row of an NPI are kept, and a
+    status older than the practitioner row is dropped (a newer one is applied to it by
+    the writer, like a status that follows a practitioner row of an earlier batch).
+    """
+    good = rows.filter(pl.col("reason").is_null())
+    person = pl.col("kind") == PERSON
+    people = good.filter(person).unique("npi", keep="last", maintain_order=True)
+    statuses = good.filter(~person).unique("npi", keep="last", maintain_order=True)
+    person_seq = people.select("npi", pl.col("seq").alias("person_seq"))
+    statuses = statuses.join(person_seq, on="npi", how="left", maintain_order="left").filter(
+        pl.col("person_seq").is_null() | (pl.col("seq") > pl.col("person_seq"))
+    )
+    return Part(
+        practitioners=people.with_columns(
+            pl.lit(None, dtype=pl.String).alias("left_reason")
+        ).select(PRACTITIONER_STAGE_COLUMNS),
+        licenses=_licenses(people),
+        statuses=_statuses(statuses).select(STATUS_STAGE_COLUMNS),
+    )
