@@ -11,33 +11,24 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 _BASES = 10**9
 
 
 class NpiSet:
-    """A set of valid NPIs (10 ASCII digits); anything else is never in it."""
+    """A set of NPIs, each given by its 9-digit base (the import's ``npi_base``)."""
 
     def __init__(self) -> None:
         self._bits = np.zeros(_BASES // 8, dtype=np.uint8)
 
-    @staticmethod
-    def _bases(npis: pl.Series) -> npt.NDArray[np.int64]:
-        """Each NPI's 9-digit base, -1 for a value that is not 10 ASCII digits."""
-        shaped = npis.str.contains(r"^[0-9]{10}$").fill_null(False).to_numpy()
-        bases = npis.str.slice(0, 9).cast(pl.Int64, strict=False).fill_null(-1).to_numpy()
-        return np.where(shaped, bases, -1)
-
-    def contains(self, npis: pl.Series) -> npt.NDArray[np.bool_]:
-        bases = self._bases(npis)
+    def contains(self, bases: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """For NPIs given by their 9-digit bases (-1: not an NPI), whether each is in."""
         valid = bases >= 0
         found = np.zeros(len(bases), dtype=bool)
         b = bases[valid]
         found[valid] = ((self._bits[b >> 3] >> (b & 7).astype(np.uint8)) & 1) == 1
         return found
 
-    def add(self, npis: pl.Series) -> None:
-        bases = self._bases(npis)
+    def add(self, bases: npt.NDArray[np.int64]) -> None:
         b = bases[bases >= 0]
         np.bitwise_or.at(self._bits, b >> 3, (1 << (b & 7)).astype(np.uint8))

@@ -97,7 +97,7 @@ class Sql:
                 copy.write(frame.write_csv(include_header=False))
             return
         marks = ", ".join("?" * frame.width)
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", frame.iter_rows())
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", frame.rows())
 
     def delete_npis(self, table: str, npis: pl.Series) -> None:
         """Delete the rows of these NPIs (a rare path: rows repeated in one file)."""

@@ -189,8 +189,9 @@ def _slots() -> list[pl.Expr]:
 def transformed(rows: pl.LazyFrame, synthetic: bool) -> pl.LazyFrame:
     """Kept rows (``_seq`` and the needed columns) validated and shaped for the directory.
 
-    One row per kept row: ``seq``, ``kind``, ``reason`` (null when valid), the
-    practitioner columns (with the practice ZIP's centroid) and the 15 license slots.
+    One row per kept row: ``seq``, ``kind``, ``reason`` (null when valid), the NPI and its
+    9-digit base (-1 if malformed), the practitioner columns (with the practice ZIP's
+    centroid) and the 15 license slots.
     Lazy, so the streaming scan evaluates it on its own threads, batch by batch.
     """
     chosen = _chosen_taxonomy()
@@ -198,11 +199,14 @@ def transformed(rows: pl.LazyFrame, synthetic: bool) -> pl.LazyFrame:
     names = [(k, 100) for k in ("last_name", "first_name", "middle_name")]
     names += [("name_prefix", 20), ("name_suffix", 20), ("credential", 100)]
     checked = rows.with_columns(_clean()).with_columns(row_kind().alias("kind"))
+    npi = pl.col(COL["npi"])
+    base = pl.when(npi.str.contains(r"^[0-9]{10}$")).then(npi.str.slice(0, 9).cast(pl.Int64))
     shaped = checked.select(
         pl.col("_seq").alias("seq"),
         "kind",
         _reason().alias("reason"),
-        pl.col(COL["npi"]).alias("npi"),
+        npi.alias("npi"),
+        base.fill_null(-1).alias("npi_base"),
         *(pl.col(COL[k]).str.slice(0, n).alias(k) for k, n in names),
         _profession(chosen).alias("profession"),
         chosen.alias("taxonomy"),
@@ -230,7 +234,7 @@ class Part:
     statuses: pl.DataFrame  # STATUS_STAGE_COLUMNS
 
 
-def _licenses(people: pl.DataFrame) -> pl.DataFrame:
+def _licenses(people: pl.LazyFrame) -> pl.LazyFrame:
     parts = [
         people.select(
             "seq",
@@ -249,11 +253,12 @@ def _licenses(people: pl.DataFrame) -> pl.DataFrame:
     return licenses.sort("seq", maintain_order=True).select(LICENSE_STAGE_COLUMNS)
 
 
-def _statuses(others: pl.DataFrame) -> pl.DataFrame:
+def _statuses(others: pl.LazyFrame) -> pl.LazyFrame:
     exit_row = pl.col("kind") == EXIT
     return others.select(
         "seq",
         "npi",
+        "npi_base",
         "kind",
         pl.when(~exit_row).then(pl.col("deactivated_on")).alias("deactivated_on"),
         pl.when(~exit_row).then(pl.col("reactivated_on")).alias("reactivated_on"),
@@ -285,9 +290,10 @@ def settle(rows: pl.DataFrame) -> Part:
 
     The latest practitioner row and the latest status row of an NPI are kept, and a
     status older than the practitioner row is dropped (a newer one is applied to it by
-    the writer, like a status that follows a practitioner row of an earlier batch).
+    the writer, like a status that follows a practitioner row of an earlier batch). The
+    practitioner and status frames keep ``npi_base`` for the writer's set of NPIs.
     """
-    good = rows.filter(pl.col("reason").is_null())
+    good = rows.lazy().filter(pl.col("reason").is_null())
     person = pl.col("kind") == PERSON
     people = good.filter(person).unique("npi", keep="last", maintain_order=True)
     statuses = good.filter(~person).unique("npi", keep="last", maintain_order=True)
@@ -295,10 +301,13 @@ def settle(rows: pl.DataFrame) -> Part:
     statuses = statuses.join(person_seq, on="npi", how="left", maintain_order="left").filter(
         pl.col("person_seq").is_null() | (pl.col("seq") > pl.col("person_seq"))
     )
-    return Part(
-        practitioners=people.with_columns(
-            pl.lit(None, dtype=pl.String).alias("left_reason")
-        ).select(PRACTITIONER_STAGE_COLUMNS),
-        licenses=_licenses(people),
-        statuses=_statuses(statuses).select(STATUS_STAGE_COLUMNS),
+    practitioners, licenses, status_rows = pl.collect_all(
+        [
+            people.with_columns(pl.lit(None, dtype=pl.String).alias("left_reason")).select(
+                *PRACTITIONER_STAGE_COLUMNS, "npi_base"
+            ),
+            _licenses(people),
+            _statuses(statuses).select(*STATUS_STAGE_COLUMNS, "npi_base"),
+        ]
     )
+    return Part(practitioners=practitioners, licenses=licenses, statuses=status_rows)

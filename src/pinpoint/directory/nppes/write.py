@@ -33,6 +33,7 @@ from pinpoint.directory.nppes.columns import (
     NOTICE,
     PRACTITIONER_COLUMNS,
     PRACTITIONER_STAGE_COLUMNS,
+    STATUS_STAGE_COLUMNS,
 )
 from pinpoint.directory.nppes.merge import Changes, Merge
 from pinpoint.directory.nppes.seen import NpiSet
@@ -69,7 +70,8 @@ class Writer(Sql):
 
     def add(self, rows: pl.DataFrame) -> None:
         """Transformed rows of the next batch (:func:`transform.transformed`)."""
-        again = pl.Series(self._seen.contains(rows["npi"])) & rows["reason"].is_null()
+        again = pl.Series(self._seen.contains(rows["npi_base"].to_numpy()))
+        again &= rows["reason"].is_null()
         if again.any():
             self._later.append(rows.filter(again))
             rows = rows.filter(~again)
@@ -81,15 +83,15 @@ class Writer(Sql):
         people = part.practitioners
         self.load(t.practitioners, people.select(self._columns(PRACTITIONER_STAGE_COLUMNS)))
         self.load(t.licenses, part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS)))
-        self._seen.add(people["npi"])
+        self._seen.add(people["npi_base"].to_numpy())
         statuses = part.statuses
         if statuses.height:
             follows = statuses["npi"].is_in(people["npi"].implode())
             self._apply(statuses.filter(follows))
             if t.statuses is not None:  # nobody in this file to apply them to: staged
                 alone = statuses.filter(~follows)
-                self.load(t.statuses, alone)
-                self._seen.add(alone["npi"])
+                self.load(t.statuses, alone.select(STATUS_STAGE_COLUMNS))
+                self._seen.add(alone["npi_base"].to_numpy())
 
     def _columns(self, staged: tuple[str, ...]) -> tuple[str, ...]:
         if self.tables.staged:
@@ -165,7 +167,7 @@ class Writer(Sql):
         if t.statuses is not None:
             alone = statuses.filter(~present)
             self.delete_npis(t.statuses, alone["npi"])
-            self.load(t.statuses, alone)
+            self.load(t.statuses, alone.select(STATUS_STAGE_COLUMNS))
 
     def _drop_secondary_indexes(self) -> None:
         """Drop the directory tables' secondary indexes (rebuilt by :meth:`finish`)."""
