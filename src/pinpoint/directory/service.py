@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -65,8 +66,10 @@ def _radius(value: object) -> float:
 
 
 def _whole(value: object, field: str, low: int, high: int | None) -> int:
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
+        value = int(value)  # from a query string; ASCII digits only
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{field} must be a whole number", field=field)
+        raise InvalidInput(f"{field} must be a whole number, got {value!r}", field=field)
     if value < low or (high is not None and value > high):
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise InvalidInput(f"{field} must be {bound}, got {value}", field=field)
@@ -139,8 +142,8 @@ def _checked(
     radius_miles: float | str,
     professions: Sequence[str | Profession] | None,
     eligible_only: bool,
-    limit: int,
-    offset: int,
+    limit: int | str,
+    offset: int | str,
     on: date | None,
 ) -> _Search:
     zip5 = geo.parse_zip(zip_code)
@@ -202,8 +205,8 @@ def search_practitioners_json(
     radius_miles: float | str = DEFAULT_RADIUS_MILES,
     professions: Sequence[str | Profession] | None = None,
     eligible_only: bool = False,
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
+    limit: int | str = DEFAULT_LIMIT,
+    offset: int | str = 0,
     on: date | None = None,
 ) -> bytes:
     """:func:`find_practitioners_near` (in-process index) as the JSON of SearchResults.

@@ -12,8 +12,12 @@ from pinpoint.db.engine import make_engine
 _LOCK = threading.Lock()
 
 
-def get_engine(request: Request) -> Engine:
-    """The app's engine, made on first use from ``app.state.settings``."""
+async def get_engine(request: Request) -> Engine:
+    """The app's engine, made on first use from ``app.state.settings``.
+
+    ``async`` although it never awaits: FastAPI runs a plain ``def`` dependency in its
+    thread pool, a thread hop on every request (under load, most of a search's time).
+    """
     state = request.app.state
     engine: Engine | None = getattr(state, "engine", None)
     if engine is None:

@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from pinpoint.directory.schemas import SearchHit
 from pinpoint.directory.search.hits import HitTable, PublicVerdicts
-from pinpoint.directory.search.sites import Probe, Sites
+from pinpoint.directory.search.sites import Area, Probe, Sites
 from pinpoint.directory.search.verdicts import (
     PROFESSION_CODE,
     TrainingColumns,
@@ -36,6 +36,7 @@ FloatArray = npt.NDArray[np.float64]
 
 _KEPT_DATES = 4  # verdicts kept for this many dates
 _KEPT_FILTERS = 32  # site trees kept for this many filters
+_KEPT_AREAS = 2048  # areas (point, radius, filter) kept, a few KiB each
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class DirectoryIndex:
     hits: HitTable
     _sites: dict[tuple[int, date | None], Sites] = field(default_factory=dict)
     _verdicts: dict[date, tuple[Verdicts, PublicVerdicts]] = field(default_factory=dict)
+    _areas: dict[tuple[int, date | None, float, float, float], Area] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __len__(self) -> int:
@@ -118,13 +120,27 @@ class DirectoryIndex:
 
     # --- queries -------------------------------------------------------------------------
 
+    def area(self, code: int, q: PageQuery, probe: Probe) -> Area:
+        """What lies within the query's radius for one profession (kept for the next
+        pages and the next visitors: searches are centred on ZIP centroids)."""
+        key = (code, q.eligible_on, q.lat, q.lon, q.radius_miles)
+        found = self._areas.get(key)
+        if found is None:
+            found = self.sites(code, q.eligible_on).area(probe)
+            with self._lock:
+                if len(self._areas) >= _KEPT_AREAS:
+                    self._areas.pop(next(iter(self._areas)))
+                self._areas[key] = found
+        return found
+
     def find(self, q: PageQuery) -> tuple[int, IntArray, FloatArray]:
         """(total within the radius after filters, rows of the page, their miles)."""
         probe, need = q.probe, q.offset + q.limit
         total, parts_rows, parts_miles = 0, [], []
         for code in q.profession_codes:
-            n, rows, miles = self.sites(code, q.eligible_on).search(probe, need)
-            total += n
+            area = self.area(code, q, probe)
+            rows, miles = self.sites(code, q.eligible_on).page(area, probe, need)
+            total += area.total
             parts_rows.append(rows)
             parts_miles.append(miles)
         rows, miles = np.concatenate(parts_rows), np.concatenate(parts_miles)

@@ -53,6 +53,17 @@ class Probe:
         return cls(point, math.radians(lat), math.radians(lon), radius_miles, chord)
 
 
+@dataclass(frozen=True)
+class Area:
+    """What lies within one radius of one point, for one filter: a page is cut from it."""
+
+    total: int  # rows within the radius
+    sites: IntArray  # the sites within it, nearest first
+    miles: FloatArray
+    cum: IntArray  # rows at or before each site
+    wide: bool  # more than RANK_ALL_SITES sites: pages come from k-nearest queries
+
+
 @dataclass
 class Sites:
     """Rows of one filter, collapsed into distinct sites in a k-d tree."""
@@ -112,34 +123,37 @@ class Sites:
         sites, _ = self._inside(probe)
         return len(sites) if self.single else int(self.counts[sites].sum())
 
-    def search(self, probe: Probe, need: int) -> tuple[int, IntArray, FloatArray]:
-        """(rows within the radius, candidate rows, their miles) for the ``need`` nearest.
+    def area(self, probe: Probe) -> Area:
+        """The sites within the radius, nearest first, with their running row counts."""
+        sites, miles = self._inside(probe)
+        counts = self.counts[sites]
+        total = len(sites) if self.single else int(counts.sum())
+        if len(sites) > RANK_ALL_SITES:
+            return Area(total, NO_ROWS, NO_MILES, NO_ROWS, wide=True)
+        order = np.argsort(miles, kind="stable")
+        sites, miles = sites[order], miles[order]
+        return Area(total, sites, miles, np.cumsum(counts[order]), wide=False)
+
+    def page(self, area: Area, probe: Probe, need: int) -> tuple[IntArray, FloatArray]:
+        """Candidate rows (and their miles) that hold the ``need`` nearest of the area.
 
         The candidates hold, for every site at or before the distance where ``need`` rows
         are reached, up to ``need`` of its rows (NPI order), so ranking the candidates by
         (distance, row) and cutting at ``need`` gives the exact page.
         """
-        sites, miles = self._inside(probe)
-        if len(sites) == 0:
-            return 0, NO_ROWS, NO_MILES
-        counts = self.counts[sites]
-        total = len(sites) if self.single else int(counts.sum())
-        if len(sites) > RANK_ALL_SITES:
-            near = self.nearest_sites(probe, need)
-            rows, near_miles = self.candidates(near, probe, need)
-            return total, rows, near_miles
-        j = int(miles.argmin())
-        if counts[j] >= need and int(np.count_nonzero(miles == miles[j])) == 1:
-            start = int(self.offsets[sites[j]])  # the nearest site alone fills the page
-            return total, self.rows[start : start + need], np.full(need, miles[j])
-        order = np.argsort(miles, kind="stable")
-        sites, miles, counts = sites[order], miles[order], counts[order]
-        cum = np.cumsum(counts)
+        if area.total == 0:
+            return NO_ROWS, NO_MILES
+        if area.wide:
+            return self.candidates(self.nearest_sites(probe, need), probe, need)
+        sites, miles, cum = area.sites, area.miles, area.cum
+        if cum[0] >= need and (len(miles) == 1 or miles[1] != miles[0]):
+            start = int(self.offsets[sites[0]])  # the nearest site alone fills the page
+            return self.rows[start : start + need], np.full(need, miles[0])
         at = int(np.searchsorted(cum, need))
         if at < len(sites):
             keep = int(np.searchsorted(miles, miles[at], side="right"))
-            sites, miles, counts = sites[:keep], miles[:keep], counts[:keep]
-        return (total, *self._rows_of(sites, miles, counts, need))
+            sites, miles = sites[:keep], miles[:keep]
+        return self._rows_of(sites, miles, self.counts[sites], need)
 
     def _rows_of(
         self, sites: IntArray, miles: FloatArray, counts: IntArray, need: int
