@@ -46,7 +46,8 @@ def settings(tmp_path: Path) -> Settings:
 
 def _postgres_schema_url(schema: str) -> str:
     joiner = "&" if "?" in POSTGRES_URL else "?"
-    return f"{POSTGRES_URL}{joiner}options=-csearch_path%3D{schema},public"
+    # Only the test's own schema: tables another run left in public can never be seen.
+    return f"{POSTGRES_URL}{joiner}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,11 +47,38 @@ class Settings(BaseSettings):
         ),
     )
 
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "PINPOINT_TRUSTED_PROXIES: comma-separated addresses or networks (CIDR) of reverse "
+            "proxies in front of Pinpoint. Only requests from these have X-Forwarded-For and "
+            "X-Forwarded-Proto honoured (the client address in the audit log and login "
+            "throttle, HTTPS for the Secure cookie). Empty: no proxy is trusted."
+        ),
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP address or network: {item!r}") from None
+        return ",".join(_split(value))
+
+    def trusted_proxy_list(self) -> list[str]:
+        return _split(self.trusted_proxies)
+
     def resolved_database_url(self) -> str:
         """The database URL in force: the configured one, or SQLite in the data folder."""
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'pinpoint.db'}"
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def get_settings() -> Settings:

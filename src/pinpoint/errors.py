@@ -13,10 +13,18 @@ class PinpointError(Exception):
     exit_code = 1
     http_status = 500
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        subject: tuple[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # The record a refusal was about, (record type, id), for the audit log's denials.
+        self.subject = subject
 
 
 class InvalidInput(PinpointError):
@@ -52,6 +60,18 @@ class Conflict(PinpointError):
 
     exit_code = 2
     http_status = 409
+
+
+class Unavailable(PinpointError):
+    """The database is busy or unreachable; the same request may succeed shortly.
+
+    Also raised at start for a database that cannot be used as configured (a read-only
+    file or folder, a read-only server or role), naming the path or server.
+    """
+
+    exit_code = 1
+    http_status = 503
+    retry_after_seconds = 2
 
 
 class DataError(PinpointError):

@@ -6,10 +6,11 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor
 from pinpoint.accounts.schemas import ClinicPublic, UserPublic
 from pinpoint.accounts.service import authenticate, create_clinic, create_user, issue_token
+from pinpoint.actors import Actor
 from pinpoint.care.models import Patient
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.db.engine import transaction
 
 PASSWORD = "correct horse battery"
@@ -24,9 +25,12 @@ def user(
     email: str = "ana@example.org",
     role: str = "clinician",
     clinic_name: str | None = "Front Range PT",
-    **kwargs: str,
+    npi: str | None = None,
+    patient_mrn: str | None = None,
 ) -> UserPublic:
-    return create_user(engine, email, role, PASSWORD, clinic_name, **kwargs)
+    if patient_mrn is not None:
+        return create_patient_user(engine, email, PASSWORD, clinic_name or "", patient_mrn)
+    return create_user(engine, email, role, PASSWORD, clinic_name, npi)
 
 
 def patient(engine: Engine, clinic_id: int, mrn: str = "MRN-1") -> int:

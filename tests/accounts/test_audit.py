@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.service import authenticate
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.audit.service import list_events, record
 from pinpoint.db.engine import session_factory, transaction
@@ -120,13 +120,19 @@ def test_audit_filters_combine(engine: Engine) -> None:
     assert (paged.total, len(paged.events)) == (4, 1)
 
 
-def test_only_clinic_admins_read_the_audit_log(engine: Engine) -> None:
+def test_only_clinic_admins_and_operators_read_the_audit_log(engine: Engine) -> None:
     factories.two_clinics(engine)
     with pytest.raises(Forbidden):
         list_events(engine, factories.login(engine, "clin-a@example.org"))
+    admin_a = factories.login(engine, "admin-a@example.org")
+    admin_b = factories.login(engine, "admin-b@example.org")
     operator = Actor(user_id=99, role=Role.OPERATOR, clinic_id=None)
+    everything = list_events(engine, operator)
+    assert {e.clinic_id for e in everything.events} == {admin_a.clinic_id, admin_b.clinic_id}
+    only_b = list_events(engine, operator, clinic_id=admin_b.clinic_id)
+    assert {e.clinic_id for e in only_b.events} == {admin_b.clinic_id}
     with pytest.raises(Forbidden):
-        list_events(engine, operator)
+        list_events(engine, admin_a, clinic_id=admin_b.clinic_id)
 
 
 def test_a_bad_page_size_is_refused(engine: Engine) -> None:

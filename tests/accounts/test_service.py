@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from pinpoint.accounts import service
-from pinpoint.accounts.models import AuthToken, User
-from pinpoint.accounts.roles import Role
+from pinpoint.accounts import service, throttle
+from pinpoint.accounts.models import AuthToken, LoginThrottle, User
 from pinpoint.accounts.service import (
     authenticate,
     create_clinic,
@@ -22,10 +21,16 @@ from pinpoint.accounts.service import (
     revoke_token,
     token_hash,
 )
+from pinpoint.actors import Role
 from pinpoint.db.engine import session_factory
 from pinpoint.errors import Conflict, InvalidInput, Unauthorized
 from tests.accounts import factories
 from tests.accounts.factories import PASSWORD
+
+
+def _throttle(engine: Engine, email: str = "ana@example.org") -> LoginThrottle | None:
+    with session_factory(engine)() as session:
+        return session.get(LoginThrottle, throttle.email_key(email))
 
 
 def _user_row(engine: Engine, email: str = "ana@example.org") -> User:
@@ -172,7 +177,9 @@ def test_five_failures_lock_the_account_even_for_the_right_password(engine: Engi
         authenticate(engine, "ana@example.org", "wrong password")
     with pytest.raises(Unauthorized, match="locked"):
         authenticate(engine, "ana@example.org", PASSWORD)
-    assert _user_row(engine).locked_until is not None
+    row = _throttle(engine)
+    assert row is not None
+    assert row.locked_until is not None
 
 
 def test_the_lock_ends_after_fifteen_minutes(
@@ -186,8 +193,9 @@ def test_the_lock_ends_after_fifteen_minutes(
     later = service.now() + timedelta(minutes=16)
     monkeypatch.setattr(service, "now", lambda: later)
     assert factories.login(engine).role is Role.CLINICIAN
-    row = _user_row(engine)
-    assert (row.failed_logins, row.locked_until) == (0, None)
+    row = _throttle(engine)
+    assert row is not None
+    assert (row.failures, row.locked_until) == (0, None)
 
 
 def test_a_success_resets_the_failure_count(engine: Engine) -> None:
@@ -197,7 +205,9 @@ def test_a_success_resets_the_failure_count(engine: Engine) -> None:
         with pytest.raises(Unauthorized):
             authenticate(engine, "ana@example.org", "wrong password")
     factories.login(engine)
-    assert _user_row(engine).failed_logins == 0
+    row = _throttle(engine)
+    assert row is not None
+    assert row.failures == 0
     for _ in range(4):
         with pytest.raises(Unauthorized, match="invalid email or password"):
             authenticate(engine, "ana@example.org", "wrong password")
@@ -286,9 +296,9 @@ def test_simultaneous_wrong_passwords_all_count_towards_the_lockout(engine: Engi
         thread.start()
     for thread in threads:
         thread.join()
-    with engine.connect() as conn:
-        count = conn.scalar(select(User.failed_logins).where(User.email == "ana@example.org"))
-    assert count == 4
+    row = _throttle(engine)
+    assert row is not None
+    assert row.failures == 4
 
 
 def test_an_address_with_many_failed_logins_must_wait_but_others_may_log_in(
@@ -302,3 +312,52 @@ def test_an_address_with_many_failed_logins_must_wait_but_others_may_log_in(
     with pytest.raises(Unauthorized, match="this address"):
         authenticate(engine, "ana@example.org", PASSWORD, "203.0.113.9")
     assert authenticate(engine, "ana@example.org", PASSWORD, "198.51.100.4").role == Role.CLINICIAN
+
+
+def test_an_unknown_email_is_locked_after_five_failures_like_an_account(engine: Engine) -> None:
+    factories.clinic(engine)
+    factories.user(engine)
+    answers = {}
+    for email in ("ana@example.org", "nobody@example.org"):
+        seen = []
+        for _ in range(6):
+            with pytest.raises(Unauthorized) as refused:
+                authenticate(engine, email, "wrong password")
+            seen.append(refused.value.message)
+        answers[email] = seen
+    assert answers["ana@example.org"] == answers["nobody@example.org"]
+    assert answers["ana@example.org"][-1] == service.LOCKED
+
+
+def test_every_login_attempt_costs_one_password_hash(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Locked, unknown, wrong and right: the same work, so timing tells nothing."""
+    factories.clinic(engine)
+    factories.user(engine)
+    calls: list[str] = []
+    real = service.verify_password
+    monkeypatch.setattr(service, "verify_password", lambda h, p: calls.append("hash") or real(h, p))
+    for _ in range(6):  # the sixth attempt meets a locked account
+        with contextlib.suppress(Unauthorized):
+            authenticate(engine, "ana@example.org", "wrong password")
+    with contextlib.suppress(Unauthorized):
+        authenticate(engine, "nobody@example.org", "wrong password")
+    assert calls == ["hash"] * 7
+
+
+def test_a_failure_after_the_window_starts_a_new_count(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.clinic(engine)
+    factories.user(engine)
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            authenticate(engine, "ana@example.org", "wrong password")
+    later = service.now() + timedelta(minutes=16)
+    monkeypatch.setattr(service, "now", lambda: later)
+    with pytest.raises(Unauthorized, match="invalid email or password"):
+        authenticate(engine, "ana@example.org", "wrong password")
+    row = _throttle(engine)
+    assert row is not None
+    assert row.failures == 1

@@ -65,7 +65,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from pinpoint.accounts.models import Clinic, User
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.care.schemas import (
     ConsentCreate,
@@ -50,7 +50,6 @@ def actor(
             clinic_id=clinic_id,
             patient_id=patient_id,
             active=True,
-            failed_logins=0,
         )
         session.add(row)
         session.flush()

@@ -222,8 +222,8 @@ def test_the_issue_acceptance_script(
 
 def test_an_edit_with_a_stale_version_answers_409(env: Settings, engine: Engine) -> None:
     ready = f.chart(engine, screened=[])
-    from pinpoint.accounts.roles import Actor, Role
     from pinpoint.accounts.service import create_user, issue_token
+    from pinpoint.actors import Actor, Role
 
     user = create_user(engine, "c@example.org", "clinician", PASSWORD, "Clinic A")
     bearer = issue_token(engine, Actor(user.id, Role.CLINICIAN, ready.clinic_id)).token

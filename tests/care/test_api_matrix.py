@@ -17,7 +17,11 @@ from sqlalchemy import Engine, select
 from pinpoint.accounts.service import authenticate, create_user, issue_token
 from pinpoint.care import service
 from pinpoint.care.models import Episode, Patient
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
+from pinpoint.outcomes.assessments import record_assessment
+from pinpoint.outcomes.models import Assessment
+from pinpoint.outcomes.records_schemas import AssessmentCreate
 from pinpoint.web.app import create_app
 from pinpoint.web.security import clinical_routes
 from tests.care import factories as f
@@ -35,7 +39,13 @@ PATIENT_READS = {
     ("GET", "/api/v1/patients/{id}"),
     ("GET", "/api/v1/episodes/{id}"),
     ("GET", "/api/v1/sessions/{id}"),
+    ("GET", "/api/v1/episodes/{id}/assessments"),
+    ("GET", "/api/v1/assessments/{id}"),
 }
+# What a patient user may write about their own record: their questionnaires.
+PATIENT_WRITES = {("POST", "/api/v1/episodes/{id}/assessments")}
+# POST routes that act on a record rather than create one (200, not 201).
+ACTIONS = {("POST", "/api/v1/alerts/{id}/resolve")}
 
 
 @dataclass
@@ -43,13 +53,24 @@ class World:
     engine: Engine
     a: f.Chart
     session_id: int
+    assessment_id: int
     tokens: dict[str, dict[str, str]]
 
-    def version(self, model: type[Patient] | type[Episode], record_id: int) -> int:
+    def version(
+        self, model: type[Patient] | type[Episode] | type[Assessment], record_id: int
+    ) -> int:
         with self.engine.connect() as conn:
             return int(
                 conn.execute(select(model.version).where(model.id == record_id)).scalar_one()
             )
+
+    def new_alert(self) -> int:
+        phq9 = AssessmentCreate.model_validate(
+            {"instrument": "phq9", "responses": [1] * 8 + [1], "taken_on": "2025-03-05"}
+        )
+        made = record_assessment(self.engine, self.a.clinician, self.a.episode_id, phq9)
+        assert made.alert is not None
+        return made.alert.id
 
     def new_episode(self) -> int:
         return service.create_episode(
@@ -63,6 +84,7 @@ Target = Callable[[World], int]
 _patient: Target = lambda w: w.a.patient_id  # noqa: E731
 _episode: Target = lambda w: w.a.episode_id  # noqa: E731
 _session: Target = lambda w: w.session_id  # noqa: E731
+_assessment: Target = lambda w: w.assessment_id  # noqa: E731
 
 # (method, path) -> (which record {id} names, a valid body)
 REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
@@ -111,6 +133,22 @@ REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
         _session,
         lambda w: {"type": "soreness", "severity": "mild", "onset_on": "2025-03-05"},
     ),
+    ("POST", "/api/v1/episodes/{id}/assessments"): (
+        _episode,
+        lambda w: {"instrument": "nprs", "responses": [4], "taken_on": "2025-03-05"},
+    ),
+    ("GET", "/api/v1/episodes/{id}/assessments"): (_episode, lambda w: None),
+    ("GET", "/api/v1/assessments/{id}"): (_assessment, lambda w: None),
+    ("PATCH", "/api/v1/assessments/{id}"): (
+        _assessment,
+        lambda w: {"version": w.version(Assessment, w.assessment_id), "responses": [3]},
+    ),
+    ("GET", "/api/v1/assessments/{id}/history"): (_assessment, lambda w: None),
+    ("GET", "/api/v1/alerts"): (None, lambda w: None),
+    ("POST", "/api/v1/alerts/{id}/resolve"): (
+        lambda w: w.new_alert(),
+        lambda w: {"action": "Called the patient the same day; safety plan agreed."},
+    ),
 }
 
 
@@ -141,9 +179,7 @@ def world(engine: Engine) -> World:
     f.clinic(engine, "Clinic B", "TX")
     users = {
         "operator": create_user(engine, "op@example.org", "operator", PASSWORD),
-        "patient": create_user(
-            engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-1"
-        ),
+        "patient": create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-1"),
         "clinician": create_user(engine, "cl@example.org", "clinician", PASSWORD, "Clinic A"),
         "clinic_admin": create_user(engine, "ad@example.org", "clinic_admin", PASSWORD, "Clinic A"),
         "other_clinic": create_user(engine, "b@example.org", "clinic_admin", PASSWORD, "Clinic B"),
@@ -152,7 +188,11 @@ def world(engine: Engine) -> World:
     for name, user in users.items():
         actor = authenticate(engine, user.email, PASSWORD)
         tokens[name] = {"Authorization": f"Bearer {issue_token(engine, actor).token}"}
-    return World(engine, a, session_id, tokens)
+    nprs = AssessmentCreate.model_validate(
+        {"instrument": "nprs", "responses": [6], "taken_on": "2025-03-04"}
+    )
+    assessment_id = record_assessment(engine, a.clinician, a.episode_id, nprs).id
+    return World(engine, a, session_id, assessment_id, tokens)
 
 
 def expected(role: str, method: str, path: str) -> int:
@@ -161,10 +201,12 @@ def expected(role: str, method: str, path: str) -> int:
     if role == "operator":
         return 403
     if role == "patient":
+        if (method, path) in PATIENT_WRITES:
+            return 201
         return 200 if (method, path) in PATIENT_READS else 403
     if role == "other_clinic" and "{id}" in path:
         return 404
-    return 201 if method == "POST" else 200
+    return 201 if method == "POST" and (method, path) not in ACTIONS else 200
 
 
 @pytest.mark.parametrize("role", ROLES)

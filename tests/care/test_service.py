@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, func, select
 
-from pinpoint.accounts.roles import Role
+from pinpoint.actors import Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.care import service, sessions
 from pinpoint.care.models import NeedlingSession, Patient, RecordRevision, SessionMuscle

@@ -89,3 +89,20 @@ def test_bad_input_exits_2_with_one_stderr_line(
     assert out == ""
     assert err.startswith("error: ")
     assert err.count("\n") == 1
+
+
+def test_find_checks_the_schema_version_instead_of_migrating_again(
+    env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pinpoint.db import preflight
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the database is current: no migration should run")
+
+    monkeypatch.setattr(preflight, "upgrade", refuse)
+    code, out, err = _run(capsys, "find", "--zip", "80202", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["total"] == 0

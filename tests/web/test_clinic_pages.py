@@ -15,14 +15,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from pinpoint.accounts.roles import Role
 from pinpoint.accounts.service import authenticate, create_clinic, create_user
+from pinpoint.actors import Role
 from pinpoint.care import service
 from pinpoint.care.codes import Muscle
 from pinpoint.care.models import NeedlingSession
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
-from pinpoint.web.pages import clinic_context, clinic_forms
+from pinpoint.web.pages import clinic_forms, clinic_tasks, clinic_words
 from tests.care import factories as care
 
 PASSWORD = "correct horse battery"
@@ -164,7 +165,7 @@ def test_a_patient_user_sees_only_their_own_chart_read_only(
     csrf = login(client)
     own, _episode = ready_episode(client, csrf)
     other = add_patient(client, csrf, "MRN-8", "Other")
-    create_user(engine, "pat@example.org", "patient", PASSWORD, "Clinic A", patient_mrn="MRN-7")
+    create_patient_user(engine, "pat@example.org", PASSWORD, "Clinic A", "MRN-7")
     login(client, "pat@example.org")
     home = client.get("/clinic")
     assert home.status_code == 303
@@ -398,16 +399,18 @@ def test_the_session_form_context_offers_the_clinics_needlers(engine: Engine) ->
     actor = authenticate(engine, "clin-a@example.org", PASSWORD)
     patient = service.create_patient(engine, actor, care.patient_data())
     episode = service.create_episode(engine, actor, patient.id, care.episode_data())
-    page = clinic_context.session_page(engine, actor, episode.id)
+    page = clinic_tasks.session_page(engine, actor, episode.id)
     assert page.clinic is not None
     assert [n.npi for n in page.clinic.needlers] == [npi]
     assert page.form.value("practitioner_npi") == npi
     assert len(page.rows) == clinic_forms.MIN_MUSCLE_ROWS
-    assert page.episode.needling_blocked == "Screen the patient before the first session."
+    assert page.episode.needling_blocked == (
+        "No screening recorded for this episode: screen the patient before the first session."
+    )
     assert actor.role is Role.CLINICIAN
 
 
 def test_every_muscle_is_in_exactly_one_group_of_the_picker() -> None:
-    grouped = [m for _label, muscles in clinic_context.MUSCLE_GROUPS for m in muscles]
+    grouped = [m for _label, muscles in clinic_words.MUSCLE_GROUPS for m in muscles]
     assert sorted(grouped) == sorted(set(grouped))
     assert set(grouped) == set(Muscle)

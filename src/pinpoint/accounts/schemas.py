@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from pinpoint.accounts.roles import Role
+from pinpoint.actors import Role
 
 
 class ClinicPublic(BaseModel):

@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pinpoint.accounts import throttle
 from pinpoint.accounts.models import AuthToken, Clinic, User
 from pinpoint.accounts.passwords import (
     check_password_strength,
@@ -24,20 +26,18 @@ from pinpoint.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.schemas import ClinicPublic, IssuedToken, UserPublic
-from pinpoint.audit.models import AuditEvent
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.service import record
-from pinpoint.care.models import Patient
 from pinpoint.db.engine import transaction
 from pinpoint.directory.npi import is_valid_npi
 from pinpoint.errors import Conflict, InvalidInput, Unauthorized
+from pinpoint.inputs import refuse_bidi_controls
 from pinpoint.law.jurisdictions import parse_jurisdiction
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
-# Failed logins from one address, over any accounts, before that address must wait.
-MAX_FAILED_PER_ADDRESS = 20
+MAX_FAILED_LOGINS = throttle.MAX_FAILED_PER_EMAIL
+LOCKOUT = throttle.LOCKOUT
+MAX_FAILED_PER_ADDRESS = throttle.MAX_FAILED_PER_ADDRESS
 API_TOKEN_TTL = timedelta(hours=1)
 WEB_SESSION_TTL = timedelta(hours=8)
 TOKEN_KINDS = ("api", "web")
@@ -66,7 +66,7 @@ def token_hash(token: str) -> str:
 
 def create_clinic(engine: Engine, name: str, state: str) -> ClinicPublic:
     """A new clinic in a US jurisdiction; names are unique."""
-    name = " ".join(name.split())
+    name = refuse_bidi_controls(" ".join(name.split()), "name")
     if not name:
         raise InvalidInput("clinic name must not be blank", field="name")
     if len(name) > 200:
@@ -86,7 +86,7 @@ def create_clinic(engine: Engine, name: str, state: str) -> ClinicPublic:
 
 def normalize_email(email: str) -> str:
     """The email lowercased and stripped, or InvalidInput (field ``email``)."""
-    cleaned = email.strip().lower()
+    cleaned = refuse_bidi_controls(email.strip().lower(), "email")
     if len(cleaned) > 320 or not _EMAIL.match(cleaned):
         raise InvalidInput(f"not a valid email address: {email!r}", field="email")
     return cleaned
@@ -100,28 +100,38 @@ def parse_role(role: str | Role) -> Role:
         raise InvalidInput(f"unknown role {role!r}; use one of {allowed}", field="role") from None
 
 
+# Finds, inside the account's transaction, the patient record a patient account may see
+# (given the clinic's id); supplied by the clinical domain, which owns patient records.
+PatientLink = Callable[[Session, int], int]
+
+
 def create_user(
     engine: Engine,
     email: str,
     role: str | Role,
     password: str,
     clinic_name: str | None = None,
-    patient_mrn: str | None = None,
     npi: str | None = None,
+    *,
+    patient_link: PatientLink | None = None,
 ) -> UserPublic:
-    """A new account. Staff and patients belong to a clinic; operators to none."""
+    """A new account. Staff and patients belong to a clinic; operators to none.
+
+    A patient account is linked to its patient record by ``patient_link``
+    (``pinpoint.care.patient_accounts`` supplies it from an MRN).
+    """
     email = normalize_email(email)
     parsed_role = parse_role(role)
-    check_password_strength(password)
+    check_password_strength(password, user_inputs=(email, clinic_name or ""))
     npi = _check_npi(npi)
-    if patient_mrn is not None and parsed_role is not Role.PATIENT:
+    if patient_link is not None and parsed_role is not Role.PATIENT:
         raise InvalidInput("only patient accounts are linked to a patient", field="patient_mrn")
     try:
-        with transaction(engine) as session:
+        with transaction(engine, write=True) as session:
             if session.scalar(select(User.id).where(User.email == email)) is not None:
                 raise Conflict(f"an account for {email} already exists", field="email")
             clinic = _clinic_for(session, parsed_role, clinic_name)
-            patient_id = _patient_id(session, clinic, patient_mrn)
+            patient_id = patient_link(session, clinic.id) if patient_link and clinic else None
             user = User(
                 email=email,
                 password_hash=hash_password(password),
@@ -130,7 +140,6 @@ def create_user(
                 patient_id=patient_id,
                 npi=npi,
                 active=True,
-                failed_logins=0,
             )
             session.add(user)
             session.flush()
@@ -164,19 +173,6 @@ def _clinic_for(session: Session, role: Role, clinic_name: str | None) -> Clinic
     return clinic
 
 
-def _patient_id(session: Session, clinic: Clinic | None, mrn: str | None) -> int | None:
-    if mrn is None or clinic is None:
-        return None
-    found = session.scalar(
-        select(Patient.id).where(Patient.clinic_id == clinic.id, Patient.mrn == mrn.strip())
-    )
-    if found is None:
-        raise InvalidInput(
-            f"no patient with MRN {mrn!r} in clinic {clinic.name!r}", field="patient_mrn"
-        )
-    return found
-
-
 def actor_for(user: User, client_ip: str | None = None) -> Actor:
     return Actor(
         user_id=user.id,
@@ -193,22 +189,31 @@ def actor_for(user: User, client_ip: str | None = None) -> Actor:
 def authenticate(engine: Engine, email: str, password: str, client_ip: str | None = None) -> Actor:
     """The actor for a correct email and password, else Unauthorized.
 
-    Five consecutive failures lock the account for 15 minutes; a success resets the
-    count. Twenty failures from one address within 15 minutes, whatever the accounts,
-    refuse that address for the rest of the window (so guessing across many accounts,
-    or locking people out wholesale, is slowed too). Every attempt is written to the
-    audit log.
+    Five failed logins for one email within 15 minutes lock that email for 15 minutes,
+    whether an account has it or not, so a locked account and an unknown email give the
+    same answers; a success clears the count. Twenty failures from one client address in
+    the window, whatever the emails, refuse that address for the rest of the window.
+    Every attempt costs exactly one password hash (a dummy one when there is no account),
+    so timing says nothing either, and every attempt is written to the audit log.
     """
     wanted = email.strip().lower()
     if "\x00" in wanted or len(wanted) > 320:  # PostgreSQL refuses NUL in text
         wanted = ""
     with transaction(engine) as session:
+        stored = session.scalar(select(User.password_hash).where(User.email == wanted))
+    # The slow hash runs outside the write transaction, so logins do not queue behind it.
+    matches = verify_password(stored or dummy_hash(), password) and stored is not None
+    fresh_hash = hash_password(password) if matches and stored and needs_rehash(stored) else None
+    with transaction(engine, write=True) as session:
         user = session.scalar(select(User).where(User.email == wanted).with_for_update())
-        moment = now()
-        if _address_blocked(session, client_ip, moment):
-            refusal: str | None = TOO_MANY_FROM_ADDRESS
-        else:
-            refusal = _check_login(session, user, password, moment)
+        refusal = _refusal(session, wanted, client_ip, now())
+        if refusal is None:
+            if matches and user is not None and user.active and user.password_hash == stored:
+                throttle.clear(session, throttle.email_key(wanted))
+                if fresh_hash:
+                    user.password_hash = fresh_hash
+            else:
+                refusal = _count_failure(session, wanted, client_ip, now())
         actor = actor_for(user, client_ip) if user is not None else None
         record(
             session,
@@ -224,56 +229,23 @@ def authenticate(engine: Engine, email: str, password: str, client_ip: str | Non
     return actor
 
 
-def _address_blocked(session: Session, client_ip: str | None, moment: datetime) -> bool:
-    """Whether this address has failed too many logins within the lockout window."""
-    if not client_ip:
-        return False
-    failures = session.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.action == "login",
-            AuditEvent.outcome == "denied",
-            AuditEvent.client_ip == client_ip,
-            AuditEvent.at >= moment - LOCKOUT,
-        )
-    )
-    return (failures or 0) >= MAX_FAILED_PER_ADDRESS
-
-
-def _check_login(
-    session: Session, user: User | None, password: str, moment: datetime
-) -> str | None:
-    """Why this login is refused (updating the user's counters), or None when it is not.
-
-    A failure is counted with one ``UPDATE ... SET failed_logins = failed_logins + 1``, so
-    simultaneous wrong passwords all count even on SQLite, whose transactions begin only
-    at the first write (a read-then-write in Python would lose increments there).
-    """
-    if user is None:
-        verify_password(dummy_hash(), password)  # same work as for a real account
-        return BAD_CREDENTIALS
-    if user.locked_until is not None:
-        if as_utc(user.locked_until) > moment:
-            return LOCKED
-        user.locked_until = None
-        user.failed_logins = 0
-    if not verify_password(user.password_hash, password) or not user.active:
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-            .execution_options(synchronize_session=False)
-        )
-        session.refresh(user, ["failed_logins"])
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = moment + LOCKOUT
-            return LOCKED
-        return BAD_CREDENTIALS
-    user.failed_logins = 0
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+def _refusal(session: Session, email: str, client_ip: str | None, moment: datetime) -> str | None:
+    """Why a login is refused before its password is even considered, or None."""
+    if client_ip and throttle.is_locked(session, throttle.address_key(client_ip), moment):
+        return TOO_MANY_FROM_ADDRESS
+    if throttle.is_locked(session, throttle.email_key(email), moment):
+        return LOCKED
     return None
+
+
+def _count_failure(session: Session, email: str, client_ip: str | None, moment: datetime) -> str:
+    """Count a failed login against the email and the address; the answer to give."""
+    if client_ip:
+        throttle.count_failure(
+            session, throttle.address_key(client_ip), MAX_FAILED_PER_ADDRESS, moment
+        )
+    locked = throttle.count_failure(session, throttle.email_key(email), MAX_FAILED_LOGINS, moment)
+    return LOCKED if locked else BAD_CREDENTIALS
 
 
 # ---- tokens and sessions -----------------------------------------------------------

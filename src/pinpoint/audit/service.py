@@ -7,12 +7,13 @@ no row claiming it happened. Rows carry record ids only, never patient data.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.audit.models import AuditEvent
 from pinpoint.db.engine import session_factory
 from pinpoint.errors import Forbidden, InvalidInput
@@ -31,6 +32,7 @@ class AuditEventPublic(BaseModel):
     action: str
     record_type: str
     record_id: str | None
+    clinic_id: int | None
     client_ip: str | None
     outcome: str
 
@@ -42,6 +44,21 @@ class AuditPage(BaseModel):
     limit: int
     offset: int
     events: list[AuditEventPublic]
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def add_audited(session: Session, actor: Actor, record_type: str, row: _Row) -> None:
+    """Add a new record and its audit row to the same transaction: both land or neither.
+
+    The row is flushed first so the audit row can name its id.
+    """
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", record_type, row.id)
 
 
 def record(
@@ -73,6 +90,18 @@ def record(
 MAX_ID = 2**31 - 1
 
 
+def record_denial(
+    engine: Engine, actor: Actor, action: str, record_type: str, record_id: object | None
+) -> None:
+    """Write a refused attempt (another clinic's record, the wrong role) on its own.
+
+    The refused request's transaction rolled back, so the denial is committed apart; it
+    lands in the actor's clinic's log, where its admin sees it.
+    """
+    with session_factory(engine)() as session, session.begin():
+        record(session, actor, action, record_type, record_id, outcome="denied")
+
+
 def _utc(moment: datetime, field: str = "at") -> datetime:
     try:
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -92,20 +121,23 @@ def list_events(
     engine: Engine,
     actor: Actor,
     *,
+    clinic_id: int | None = None,
     user_id: int | None = None,
     action: str | None = None,
     record_type: str | None = None,
+    outcome: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> AuditPage:
-    """A clinic admin's view of their own clinic's audit log, newest first.
+    """Audit events, newest first: a clinic admin's own clinic, or everything for operators.
 
-    ``since`` is inclusive and ``until`` exclusive; naive datetimes are taken as UTC.
+    Operators see every clinic's events and those that belong to none (failed logins to
+    unknown emails, operators' own actions); ``clinic_id`` narrows their view. ``since``
+    is inclusive and ``until`` exclusive; naive datetimes are taken as UTC.
     """
-    if actor.role is not Role.CLINIC_ADMIN or actor.clinic_id is None:
-        raise Forbidden("only clinic admins may read the audit log")
+    where = _scope(actor, clinic_id)
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if not 0 <= offset <= MAX_ID:
@@ -114,13 +146,17 @@ def list_events(
         raise InvalidInput("no such user id", field="user_id")
     action = _text_filter(action, "action")
     record_type = _text_filter(record_type, "record_type")
-    where = [AuditEvent.clinic_id == actor.clinic_id]
+    outcome = _text_filter(outcome, "outcome")
+    if outcome is not None and outcome not in OUTCOMES:
+        raise InvalidInput(f"outcome is one of {', '.join(OUTCOMES)}", field="outcome")
     if user_id is not None:
         where.append(AuditEvent.user_id == user_id)
     if action:
         where.append(AuditEvent.action == action)
     if record_type:
         where.append(AuditEvent.record_type == record_type)
+    if outcome:
+        where.append(AuditEvent.outcome == outcome)
     if since is not None:
         where.append(AuditEvent.at >= _utc(since, "since"))
     if until is not None:
@@ -138,3 +174,16 @@ def list_events(
     for event in events:
         event.at = _utc(event.at)
     return AuditPage(total=total, limit=limit, offset=offset, events=events)
+
+
+def _scope(actor: Actor, clinic_id: int | None) -> list[ColumnElement[bool]]:
+    """Which events the actor may read, as WHERE conditions; Forbidden for other roles."""
+    if clinic_id is not None and not 1 <= clinic_id <= MAX_ID:
+        raise InvalidInput("no such clinic id", field="clinic_id")
+    if actor.role is Role.OPERATOR:
+        return [AuditEvent.clinic_id == clinic_id] if clinic_id is not None else []
+    if actor.role is not Role.CLINIC_ADMIN or actor.clinic_id is None:
+        raise Forbidden("only clinic admins and operators may read the audit log")
+    if clinic_id is not None and clinic_id != actor.clinic_id:
+        raise Forbidden("clinic admins read their own clinic's audit log only")
+    return [AuditEvent.clinic_id == actor.clinic_id]

@@ -19,11 +19,12 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, select
 
 from pinpoint.accounts.models import Clinic
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.service import create_clinic, create_user
+from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.care.eligibility import needler_eligibility
 from pinpoint.care.models import Patient
+from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.care.schemas import (
     AdverseEventCreate,
     ConsentCreate,
@@ -103,9 +104,7 @@ def _create(engine: Engine, today: date) -> None:
     clinician = Actor(clinician_user.id, Role.CLINICIAN, clinic.id, client_ip="demo")
     first = _patient(engine, clinician, PATIENT_MRN, "Jordan", "Example", "1984-05-17", "female")
     second = _patient(engine, clinician, "DEMO-0002", "Casey", "Sample", "1971-11-02", "male")
-    create_user(
-        engine, PATIENT.email, PATIENT.role, PATIENT.password, DEMO_CLINIC, patient_mrn=PATIENT_MRN
-    )
+    create_patient_user(engine, PATIENT.email, PATIENT.password, DEMO_CLINIC, PATIENT_MRN)
     _low_back_episode(engine, clinician, first, npi, today)
     _neck_episode(engine, clinician, second, npi, today)
 

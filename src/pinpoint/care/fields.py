@@ -22,6 +22,7 @@ from pydantic import (
 from pinpoint.care.codes import CoIntervention, Finding, Sex
 from pinpoint.care.icd10 import parse_icd10_codes
 from pinpoint.errors import InvalidInput
+from pinpoint.inputs import has_bidi_controls
 
 EARLIEST = date(1900, 1, 1)
 E = TypeVar("E", bound=StrEnum)
@@ -31,25 +32,49 @@ E = TypeVar("E", bound=StrEnum)
 _LINE = r"^[^\x00-\x1f\x7f]+$"  # one line of text: no control characters
 _TEXT = r"^[^\x00]*$"  # free text: anything but NUL (PostgreSQL refuses it)
 
+
+def _no_bidi(text: str) -> str:
+    """Refuse the invisible direction controls that can disguise a name (``inputs``)."""
+    if has_bidi_controls(text):
+        raise ValueError(
+            "contains an invisible text-direction character (such as U+202E), which can "
+            "disguise what is written"
+        )
+    return text
+
+
+_PLAIN = AfterValidator(_no_bidi)
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_LINE)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_LINE),
+    _PLAIN,
 ]
 Signer = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_LINE),
+    _PLAIN,
 ]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=_TEXT)]
-LongText = Annotated[str, StringConstraints(max_length=5000, pattern=_TEXT)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=_TEXT), _PLAIN
+]
+LongText = Annotated[str, StringConstraints(max_length=5000, pattern=_TEXT), _PLAIN]
 Mrn = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_LINE)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_LINE),
+    _PLAIN,
 ]
 FormVersion = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_LINE)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_LINE),
+    _PLAIN,
 ]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9+()./ x-]{3,40}$")
 ]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$"),
+    _PLAIN,
 ]
 Npi = Annotated[str, StringConstraints(pattern=r"^[0-9]{10}$")]
 Pain = Annotated[int, Field(ge=0, le=10, description="0 no pain … 10 worst imaginable.")]

@@ -11,16 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor
-from pinpoint.care.models import CarePlan, Episode, Patient, RecordRevision
+from pinpoint.actors import Actor
+from pinpoint.care.models import RecordRevision
 from pinpoint.errors import Conflict
 
-Editable = Patient | Episode | CarePlan
+
+class Editable(Protocol):
+    """A clinical row that keeps history: its id, clinic and optimistic-lock version."""
+
+    id: Any
+    clinic_id: Any
+    version: Any
 
 
 def _plain(value: object) -> object:

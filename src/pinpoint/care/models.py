@@ -148,6 +148,12 @@ class AdverseEvent(_Stamped, Base):
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     reportable: Mapped[bool] = mapped_column(Boolean, default=False)
     report_deadline_days: Mapped[int | None] = mapped_column(Integer)
+    # Who reported it: ``clinic`` (staff) or ``patient`` (the portal). A patient's report
+    # awaits a clinician's review (``review_status``) before it counts as reviewed.
+    reported_by: Mapped[str] = mapped_column(String(10), default="clinic")
+    review_status: Mapped[str] = mapped_column(String(20), default="reviewed")
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RecordRevision(Base):

@@ -75,7 +75,7 @@ class PatientCreate(_Input):
 class PatientUpdate(_Input):
     """Fields to change; ``version`` is the one last read (a stale one answers 409)."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     mrn: Mrn | None = None
     given_name: Name | None = None
     family_name: Name | None = None
@@ -125,7 +125,7 @@ class EpisodeCreate(_Input):
 
 
 class EpisodeUpdate(_Input):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     region: Region | None = None
     icd10: Icd10Codes | None = None
     started_on: ClinicalDate | None = None
@@ -298,6 +298,10 @@ class EpisodeChart(EpisodePublic):
     screenings: list[ScreeningPublic] = Field(default_factory=list)
     consents: list[ConsentPublic] = Field(default_factory=list)
     sessions: list[SessionPublic] = Field(default_factory=list)
+    needling_refusal: str | None = Field(
+        default=None,
+        description="Why a needling session would be refused now; null when it may be recorded.",
+    )
 
 
 class PatientChart(PatientPublic):

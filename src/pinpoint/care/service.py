@@ -8,14 +8,13 @@ write of patient data. Sessions and adverse events are in ``care.sessions``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
 
 from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor
-from pinpoint.audit.service import record
+from pinpoint.actors import Actor
+from pinpoint.audit.service import add_audited, record
 from pinpoint.care import access, views
 from pinpoint.care.codes import Region
 from pinpoint.care.disclosure import disclosure_for
@@ -48,18 +47,6 @@ from pinpoint.law.service import law_status
 MAX_PAGE = 200
 
 
-class _Row(Protocol):
-    @property
-    def id(self) -> int: ...
-
-
-def add_audited(session: Session, actor: Actor, record_type: str, row: _Row) -> None:
-    """Add a new record, flush it to get its id, and audit its creation."""
-    session.add(row)
-    session.flush()
-    record(session, actor, "create", record_type, row.id)
-
-
 # ---- patients ------------------------------------------------------------------------
 
 
@@ -78,7 +65,7 @@ def create_patient(engine: Engine, actor: Actor, data: PatientCreate) -> Patient
     """A new patient of the actor's clinic (staff only); the MRN is unique per clinic."""
     clinic_id = access.writer_clinic(actor)
     try:
-        with transaction(engine) as session:
+        with transaction(engine, write=True) as session:
             if _mrn_taken(session, clinic_id, data.mrn):
                 raise _mrn_conflict(data.mrn)
             patient = Patient(
@@ -150,7 +137,7 @@ def update_patient(
     """Change some fields of a patient if ``data.version`` is current (else Conflict)."""
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
     try:
-        with transaction(engine) as session:
+        with transaction(engine, write=True) as session:
             patient = access.load(session, actor, Patient, patient_id, write=True)
             mrn = changes.get("mrn")
             if mrn and _mrn_taken(session, patient.clinic_id, mrn, but=patient.id):
@@ -165,7 +152,7 @@ def update_patient(
 def patient_history(engine: Engine, actor: Actor, patient_id: int) -> list[Revision]:
     """Every edit of a patient record (staff only), oldest first."""
     with transaction(engine) as session:
-        patient = access.load(session, actor, Patient, patient_id, write=True)
+        patient = access.load(session, actor, Patient, patient_id, staff=True)
         record(session, actor, "read", "patient_history", patient.id)
         return [Revision.model_validate(r) for r in revisions(session, "patient", patient.id)]
 
@@ -182,7 +169,7 @@ def create_episode(
     engine: Engine, actor: Actor, patient_id: int, data: EpisodeCreate
 ) -> EpisodePublic:
     _check_dates(data.started_on, data.ended_on)
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         patient = access.load(session, actor, Patient, patient_id, write=True)
         episode = Episode(
             clinic_id=patient.clinic_id,
@@ -211,7 +198,7 @@ def update_episode(
 ) -> EpisodePublic:
     """Change an episode (close it with ``ended_on`` and ``status``) at the current version."""
     changes = data.model_dump(exclude_unset=True, exclude={"version"})
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True)
         _check_dates(
             changes.get("started_on", episode.started_on),
@@ -226,7 +213,7 @@ def create_plan(engine: Engine, actor: Actor, episode_id: int, data: PlanCreate)
     """The episode's multimodal plan; an episode has one (a second answers Conflict)."""
     conflict = Conflict("this episode already has a plan", field="episode_id")
     try:
-        with transaction(engine) as session:
+        with transaction(engine, write=True) as session:
             episode = access.load(session, actor, Episode, episode_id, write=True)
             if session.scalar(select(CarePlan.id).where(CarePlan.episode_id == episode.id)):
                 raise conflict
@@ -253,7 +240,7 @@ def record_screening(
 ) -> ScreeningPublic:
     """A screening; its result follows the most severe finding (``care.screening``)."""
     result, _precautions = screen(data.findings)
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True)
         row = Screening(
             clinic_id=episode.clinic_id,
@@ -271,7 +258,7 @@ def record_screening(
 def consent_form(engine: Engine, actor: Actor, episode_id: int) -> ConsentForm:
     """What the consent form must show in the clinic's state today."""
     with transaction(engine) as session:
-        episode = access.load(session, actor, Episode, episode_id, write=True)
+        episode = access.load(session, actor, Episode, episode_id, staff=True)
         clinic = access.clinic_of(session, actor)
         disclosure = disclosure_for(law_status(clinic.state))
         record(session, actor, "read", "consent_form", episode.id)
@@ -290,7 +277,7 @@ def record_consent(
     The law consulted is the physical therapist's (the profession the law base covers
     first); ``written_required`` and the disclosure text come from it.
     """
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True)
         clinic = access.clinic_of(session, actor)
         disclosure = disclosure_for(law_status(clinic.state, on=data.signed_on))

@@ -1,8 +1,10 @@
 """Dry needling sessions and their adverse events.
 
-A session is refused (Conflict, 409) unless the episode has a screening and an informed
-consent, the latest screening is not contraindicated without an override reason, and the
-needler is ``eligible`` in the clinic's state on the session date. Its CPT code comes
+A session is refused (Conflict, 409) when ``care.readiness.needling_refusal`` refuses the
+episode (closed, no screening, contraindicated without an override reason, no consent) or
+the needler is not ``eligible`` in the clinic's state on the session date. The checks and
+the insert run in one transaction that holds the episode's lock (``care.access``), so a
+screening, consent or closing cannot commit between them. Its CPT code comes
 from ``care.cpt``; its precautions from the screening.
 """
 
@@ -12,50 +14,49 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pinpoint.accounts.roles import Actor
-from pinpoint.audit.service import record
+from pinpoint.actors import Actor
+from pinpoint.audit.service import add_audited, record
 from pinpoint.care import access, views
-from pinpoint.care.codes import REPORTABLE_SEVERITIES, ScreeningResult
+from pinpoint.care.codes import REPORTABLE_SEVERITIES
 from pinpoint.care.cpt import cpt_for_muscles
 from pinpoint.care.eligibility import needler_eligibility, practitioner_profession
 from pinpoint.care.models import AdverseEvent, Consent, Episode, NeedlingSession, Screening
 from pinpoint.care.models import SessionMuscle as MuscleRow
+from pinpoint.care.readiness import LatestScreening, needling_refusal
 from pinpoint.care.schemas import (
     AdverseEventCreate,
     AdverseEventPublic,
     SessionCreate,
     SessionPublic,
 )
-from pinpoint.care.service import add_audited
 from pinpoint.db.engine import transaction
 from pinpoint.errors import Conflict, InvalidInput
 from pinpoint.law.eligibility import Verdict
 from pinpoint.law.service import law_status
 
 
-def _screening_in_force(session: Session, episode: Episode) -> Screening:
-    """The episode's latest screening; Conflict when none or contraindicated unreleased."""
-    screening = session.scalar(
+def _latest_screening(session: Session, episode: Episode) -> Screening | None:
+    return session.scalar(
         select(Screening).where(Screening.episode_id == episode.id).order_by(Screening.id.desc())
     )
-    if screening is None:
-        raise Conflict(
-            "no screening recorded for this episode: screen the patient before the first session"
-        )
-    if screening.result == ScreeningResult.CONTRAINDICATED and not screening.override_reason:
-        raise Conflict(
-            "the patient's screening found a contraindication "
-            f"({', '.join(screening.findings)}); needling needs a new screening with an "
-            "override reason"
-        )
+
+
+def _check_ready(session: Session, episode: Episode) -> Screening:
+    """The screening in force; Conflict when ``needling_refusal`` refuses the episode."""
+    screening = _latest_screening(session, episode)
+    consented = (
+        session.scalar(select(Consent.id).where(Consent.episode_id == episode.id).limit(1))
+        is not None
+    )
+    latest = (
+        LatestScreening(screening.result, screening.findings, screening.override_reason)
+        if screening is not None
+        else None
+    )
+    refusal = needling_refusal(episode.status, latest, consented)
+    if refusal or screening is None:
+        raise Conflict(refusal or "no screening recorded for this episode")
     return screening
-
-
-def _require_consent(session: Session, episode: Episode) -> None:
-    if session.scalar(select(Consent.id).where(Consent.episode_id == episode.id)) is None:
-        raise Conflict(
-            "no informed consent recorded for this episode: record it before the first session"
-        )
 
 
 def _require_eligible(session: Session, state: str, data: SessionCreate) -> None:
@@ -74,12 +75,9 @@ def record_session(
 ) -> SessionPublic:
     """Document one needling session; see the module docstring for what refuses it."""
     cpt_code = cpt_for_muscles(data.muscles)
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         episode = access.load(session, actor, Episode, episode_id, write=True)
-        if episode.status == "closed":
-            raise Conflict("this episode is closed; open a new episode of care")
-        screening = _screening_in_force(session, episode)
-        _require_consent(session, episode)
+        screening = _check_ready(session, episode)
         clinic = access.clinic_of(session, actor)
         _require_eligible(session, clinic.state, data)
         row = NeedlingSession(
@@ -125,7 +123,7 @@ def record_adverse_event(
     base, the needler's profession, on the onset date), a significant or serious event is
     flagged ``reportable`` with the deadline in days.
     """
-    with transaction(engine) as session:
+    with transaction(engine, write=True) as session:
         needling = access.load(session, actor, NeedlingSession, session_id, write=True)
         if data.onset_on < needling.performed_on:
             raise InvalidInput("an adverse event cannot start before the session", field="onset_on")

@@ -18,6 +18,7 @@ from pinpoint.care.models import (
     Patient,
     Screening,
 )
+from pinpoint.care.readiness import LatestScreening, needling_refusal
 from pinpoint.care.schemas import (
     AdverseEventPublic,
     ConsentPublic,
@@ -89,7 +90,19 @@ def episode_charts(session: Session, episodes: Sequence[Episode]) -> list[Episod
         )
     for episode_id, plan in plans.items():
         charts[episode_id].plan = PlanPublic.model_validate(plan)
+    for chart in charts.values():
+        chart.needling_refusal = _refusal(chart)
     return [charts[e.id] for e in episodes]
+
+
+def _refusal(chart: EpisodeChart) -> str | None:
+    latest = chart.screenings[-1] if chart.screenings else None
+    screening = (
+        LatestScreening(latest.result, [str(f) for f in latest.findings], latest.override_reason)
+        if latest is not None
+        else None
+    )
+    return needling_refusal(chart.status, screening, bool(chart.consents))
 
 
 def events_by_session(

@@ -18,6 +18,8 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from pinpoint.cli import accounts, directory, find, law, serve
+from pinpoint.cli import backup as backups
+from pinpoint.cli.score import score
 from pinpoint.errors import PinpointError
 
 app = typer.Typer(
@@ -34,6 +36,10 @@ app.add_typer(accounts.user_app, name="user")
 app.command("serve")(serve.serve)
 app.command("find")(find.find)
 app.command("practitioner")(find.practitioner)
+app.command("score")(score)
+app.command("backup")(backups.backup)
+app.command("restore")(backups.restore)
+app.add_typer(backups.db_app, name="db")
 
 
 def _fail(message: str, code: int) -> int:

@@ -25,13 +25,9 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def _engine() -> Any:
-    from pinpoint.config import get_settings
-    from pinpoint.db.engine import make_engine
-    from pinpoint.db.migrate import upgrade
+    from pinpoint.cli.database import open_engine
 
-    engine = make_engine(get_settings().resolved_database_url())
-    upgrade(engine)
-    return engine
+    return open_engine()
 
 
 @clinic_app.command("create")
@@ -84,9 +80,18 @@ def create_user(
     """Create an account. Without --password-stdin a strong password is generated and shown once."""
     from pinpoint.accounts.passwords import generate_password
     from pinpoint.accounts.service import create_user as create
+    from pinpoint.accounts.service import parse_role
+    from pinpoint.actors import Role
+    from pinpoint.care.patient_accounts import create_patient_user
+    from pinpoint.errors import InvalidInput
 
     password = _read_password() if password_stdin else generate_password()
-    user = create(_engine(), email, role, password, clinic, patient_mrn, npi)
+    if patient_mrn is None:
+        user = create(_engine(), email, role, password, clinic, npi)
+    elif parse_role(role) is not Role.PATIENT:
+        raise InvalidInput("only patient accounts are linked to a patient", field="patient_mrn")
+    else:
+        user = create_patient_user(_engine(), email, password, clinic or "", patient_mrn)
     generated = None if password_stdin else password
     if as_json:
         data = user.model_dump(mode="json")

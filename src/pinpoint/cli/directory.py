@@ -20,13 +20,9 @@ PathArg = Annotated[Path, typer.Argument(help="File to import.")]
 
 
 def _engine() -> Any:
-    from pinpoint.config import get_settings
-    from pinpoint.db.engine import make_engine
-    from pinpoint.db.migrate import ensure_schema
+    from pinpoint.cli.database import open_engine
 
-    engine = make_engine(get_settings().resolved_database_url())
-    ensure_schema(engine)
-    return engine
+    return open_engine()
 
 
 def _print_counts(title: str, counts: dict[str, Any]) -> None:

@@ -23,13 +23,9 @@ VERDICT_WORDS = {
 
 
 def _engine() -> Engine:
-    from pinpoint.config import get_settings
-    from pinpoint.db.engine import engine_from_settings
-    from pinpoint.db.migrate import ensure_schema
+    from pinpoint.cli.database import open_engine
 
-    engine = engine_from_settings(get_settings())
-    ensure_schema(engine)
-    return engine
+    return open_engine()
 
 
 def find(

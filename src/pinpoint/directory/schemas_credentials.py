@@ -8,6 +8,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from pinpoint.directory.npi import is_valid_npi
+from pinpoint.inputs import has_bidi_controls
 
 
 class CredentialCreate(BaseModel):
@@ -30,6 +31,13 @@ class CredentialCreate(BaseModel):
     def _npi_has_check_digit(cls, value: str) -> str:
         if not is_valid_npi(value):
             raise ValueError("not a valid NPI (10 digits with a correct check digit)")
+        return value
+
+    @field_validator("provider", "course", "certificate_id")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        if has_bidi_controls(value) or any(ord(c) < 32 for c in value):
+            raise ValueError("contains control or invisible text-direction characters")
         return value
 
     @model_validator(mode="after")

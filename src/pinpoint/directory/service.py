@@ -49,8 +49,8 @@ Backend = Literal["index", "postgis"]
 def _radius(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise InvalidInput("radius must be a number of miles", field="radius_miles")
-    if isinstance(value, str) and not value.isascii():  # float("١٢") would be 12.0
-        raise InvalidInput(f"radius must be a number, got {value!r}", field="radius_miles")
+    if isinstance(value, str) and not value.isascii():  # float() reads other scripts' digits
+        raise InvalidInput(f"radius must be written with 0-9, got {value!r}", field="radius_miles")
     try:
         radius = float(value)
     except ValueError:

@@ -7,16 +7,18 @@ from importlib import resources
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
-from pinpoint.web import errors
+from pinpoint.web import errors, failures
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
 from pinpoint.web.api import care as care_api
 from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
+from pinpoint.web.api import outcomes as outcomes_api
 from pinpoint.web.pages import routes as pages
 
 WEB = resources.files("pinpoint.web")
@@ -34,12 +36,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=str(WEB / "templates"))
     errors.install(app)
+    failures.install(app)
+    if settings.trusted_proxy_list():
+        # Outermost, so every layer sees the real client address and scheme.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list())
     app.include_router(law_api.router, prefix="/api/v1")
     app.include_router(directory_api.router, prefix="/api/v1")
     app.include_router(credentials_api.router, prefix="/api/v1")
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")
     return app

@@ -26,8 +26,8 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor, Role
 from pinpoint.accounts.service import ResolvedToken, resolve_session
+from pinpoint.actors import Actor, Role
 from pinpoint.errors import Forbidden, Unauthorized
 from pinpoint.web.deps import get_engine
 

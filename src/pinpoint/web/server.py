@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from fastapi import FastAPI
 
@@ -10,13 +11,14 @@ from pinpoint.config import Settings, get_settings
 
 
 def prepare(settings: Settings) -> None:
-    """Bring the database up to date (and load demo data) before workers start."""
-    from pinpoint.db.engine import engine_from_settings
-    from pinpoint.db.migrate import upgrade
+    """Check the database can be written, bring it up to date (and load demo data) before
+    workers start; a database that cannot be used stops the server here, naming why."""
+    from pinpoint.db.preflight import open_database
 
-    engine = engine_from_settings(settings)
+    engine, warnings = open_database(settings)
+    for message in warnings:
+        sys.stderr.write(f"warning: {message}\n")
     try:
-        upgrade(engine)
         if settings.demo:
             from pinpoint.demo import load_demo
 

@@ -42,23 +42,28 @@ router = APIRouter(tags=["clinical"])
 
 RecordId = Annotated[int, Path(ge=1, le=2_147_483_647, description="The record's id.")]
 
-_READ: dict[int | str, dict[str, Any]] = {
+READ_ANSWERS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing, invalid or expired bearer token"},
     403: {"description": "The role may not do this (operators see no patient data)"},
     404: {"description": "No such record in the caller's clinic"},
 }
-_WRITE: dict[int | str, dict[str, Any]] = {
-    **_READ,
+WRITE_ANSWERS: dict[int | str, dict[str, Any]] = {
+    **READ_ANSWERS,
     403: {"description": "Only clinicians and clinic admins write clinical records"},
     409: {"description": "Refused by the current state of the record; the message says why"},
 }
-_CREATE_ROOT: dict[int | str, dict[str, Any]] = {k: v for k, v in _WRITE.items() if k != 404}
+CREATE_ROOT_ANSWERS: dict[int | str, dict[str, Any]] = {
+    k: v for k, v in WRITE_ANSWERS.items() if k != 404
+}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _created(
-    path: str, model: type[Any], summary: str, responses: dict[int | str, dict[str, Any]] = _WRITE
+    path: str,
+    model: type[Any],
+    summary: str,
+    responses: dict[int | str, dict[str, Any]] = WRITE_ANSWERS,
 ) -> Callable[[F], F]:
     """A POST route that answers 201 with the record it created."""
     return router.post(
@@ -70,7 +75,7 @@ def _created(
     "/patients",
     response_model=PatientList,
     summary="The clinic's patients, searchable by name or MRN (staff)",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def list_patients(
     actor: StaffActor,
@@ -84,7 +89,9 @@ def list_patients(
     return service.list_patients(engine, actor, q, limit, offset)
 
 
-@_created("/patients", PatientPublic, "Register a patient (MRN unique in the clinic)", _CREATE_ROOT)
+@_created(
+    "/patients", PatientPublic, "Register a patient (MRN unique in the clinic)", CREATE_ROOT_ANSWERS
+)
 def create_patient(actor: StaffActor, engine: EngineDep, body: PatientCreate) -> PatientPublic:
     return service.create_patient(engine, actor, body)
 
@@ -93,7 +100,7 @@ def create_patient(actor: StaffActor, engine: EngineDep, body: PatientCreate) ->
     "/patients/{id}",
     response_model=PatientChart,
     summary="A patient's chart: episodes, plan, screenings, consents, sessions, events",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def read_patient(actor: CurrentActor, engine: EngineDep, id: RecordId) -> PatientChart:
     return service.get_patient(engine, actor, id)
@@ -103,7 +110,7 @@ def read_patient(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Patien
     "/patients/{id}",
     response_model=PatientPublic,
     summary="Change a patient; send the version you read (stale -> 409)",
-    responses=_WRITE,
+    responses=WRITE_ANSWERS,
 )
 def update_patient(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: PatientUpdate
@@ -115,7 +122,7 @@ def update_patient(
     "/patients/{id}/history",
     response_model=list[Revision],
     summary="Every edit of a patient record: who, when, what changed (staff)",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def patient_history(actor: StaffActor, engine: EngineDep, id: RecordId) -> list[Revision]:
     return service.patient_history(engine, actor, id)
@@ -136,7 +143,7 @@ def create_episode(
     "/episodes/{id}",
     response_model=EpisodeChart,
     summary="An episode with its plan, screenings, consents and sessions",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def read_episode(actor: CurrentActor, engine: EngineDep, id: RecordId) -> EpisodeChart:
     return service.get_episode(engine, actor, id)
@@ -146,7 +153,7 @@ def read_episode(actor: CurrentActor, engine: EngineDep, id: RecordId) -> Episod
     "/episodes/{id}",
     response_model=EpisodePublic,
     summary="Change or close an episode; send the version you read (stale -> 409)",
-    responses=_WRITE,
+    responses=WRITE_ANSWERS,
 )
 def update_episode(
     actor: StaffActor, engine: EngineDep, id: RecordId, body: EpisodeUpdate
@@ -174,7 +181,7 @@ def create_screening(
     "/episodes/{id}/consent-form",
     response_model=ConsentForm,
     summary="What the consent form must show in the clinic's state (staff)",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def read_consent_form(actor: StaffActor, engine: EngineDep, id: RecordId) -> ConsentForm:
     return service.consent_form(engine, actor, id)
@@ -206,7 +213,7 @@ def create_session(
     "/sessions/{id}",
     response_model=SessionPublic,
     summary="A session with its muscles, CPT code, precautions and adverse events",
-    responses=_READ,
+    responses=READ_ANSWERS,
 )
 def read_session(actor: CurrentActor, engine: EngineDep, id: RecordId) -> SessionPublic:
     return sessions.get_session(engine, actor, id)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.directory.credentials import add_credential
 from pinpoint.directory.schemas_credentials import CredentialCreate, CredentialPublic
 from pinpoint.web.security import EngineDep, require_roles

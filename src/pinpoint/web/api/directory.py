@@ -23,7 +23,7 @@ from pinpoint.directory.service import (
 )
 from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
-from pinpoint.web.deps import get_engine
+from pinpoint.web.deps import engine_dependency
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 router = APIRouter(tags=["directory"], lifespan=lifespan)
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
+EngineDep = Annotated[Engine, Depends(engine_dependency)]
 
 
 def _query_parameter(

@@ -18,7 +18,6 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from pinpoint.accounts.roles import Role
 from pinpoint.accounts.service import (
     WEB_SESSION_TTL,
     authenticate,
@@ -26,8 +25,10 @@ from pinpoint.accounts.service import (
     resolve_session,
     revoke_token,
 )
+from pinpoint.actors import Role
 from pinpoint.audit.service import AuditPage, list_events
 from pinpoint.errors import Forbidden, InvalidInput, Unauthorized
+from pinpoint.inputs import parse_whole_number
 from pinpoint.web.security import (
     SESSION_COOKIE,
     EngineDep,
@@ -61,6 +62,9 @@ class AuditView:
     since: str = ""
     until: str = ""
     offset: int = 0
+    outcome: str = ""
+    clinic_id: str = ""
+    operator: bool = False
     results: AuditPage | None = None
     error: str | None = None
     error_field: str | None = None
@@ -180,12 +184,8 @@ def _day(text: str, name: str) -> date | None:
         raise InvalidInput(f"{name} must be a date YYYY-MM-DD", field=name) from None
 
 
-def _user_id(text: str) -> int | None:
-    if not text.strip():
-        return None
-    if not text.strip().isdigit() or len(text.strip()) > 9:
-        raise InvalidInput("user must be a user id (a number)", field="user_id")
-    return int(text.strip())
+def _number(text: str, field: str) -> int | None:
+    return parse_whole_number(text, field, low=1) if text.strip() else None
 
 
 def _start(day: date | None) -> datetime | None:
@@ -202,29 +202,48 @@ def audit_page(
     record_type: Annotated[str, Query()] = "",
     since: Annotated[str, Query()] = "",
     until: Annotated[str, Query()] = "",
+    outcome: Annotated[str, Query()] = "",
+    clinic_id: Annotated[str, Query()] = "",
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> Response:
-    """The clinic's audit log with filters; dates are UTC days, ``until`` inclusive."""
+    """The audit log with filters (a clinic admin's clinic; everything for operators);
+    dates are UTC days, ``until`` inclusive."""
     if actor is None:
         return RedirectResponse(f"/login?next={quote('/audit')}", status_code=303)
-    if actor.role is not Role.CLINIC_ADMIN:
-        raise Forbidden("only clinic admins may read the audit log")
+    if actor.role not in (Role.CLINIC_ADMIN, Role.OPERATOR):
+        raise Forbidden("only clinic admins and operators may read the audit log")
+    operator = actor.role is Role.OPERATOR
     filters = {
         "user_id": user_id,
         "action": action,
         "record_type": record_type,
         "since": since,
         "until": until,
+        "outcome": outcome,
+        "clinic_id": clinic_id if operator else "",
     }
-    view = AuditView(user_id, action, record_type, since, until, offset, filters=filters)
+    view = AuditView(
+        user_id,
+        action,
+        record_type,
+        since,
+        until,
+        offset,
+        outcome,
+        clinic_id,
+        operator,
+        filters=filters,
+    )
     try:
         last = _day(until, "until")
         view.results = list_events(
             engine,
             actor,
-            user_id=_user_id(user_id),
+            clinic_id=_number(clinic_id, "clinic_id"),
+            user_id=_number(user_id, "user_id"),
             action=action.strip() or None,
             record_type=record_type.strip() or None,
+            outcome=outcome.strip() or None,
             since=_start(_day(since, "since")),
             until=_start(last + timedelta(days=1)) if last else None,
             limit=AUDIT_PAGE_SIZE,

@@ -18,10 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Engine
 
-from pinpoint.accounts.roles import Actor, Role
+from pinpoint.actors import Actor, Role
 from pinpoint.care import service, sessions
 from pinpoint.errors import Conflict, InvalidInput
-from pinpoint.web.pages import clinic_context as ctx
+from pinpoint.web.pages import clinic_chart, clinic_tasks, clinic_words
 from pinpoint.web.pages import clinic_forms as forms
 from pinpoint.web.pages.clinic_forms import FormState
 from pinpoint.web.security import EngineDep, OptionalActor
@@ -38,7 +38,7 @@ def _render(request: Request, template: str, page: object, status: int = 200) ->
     response: Response = templates.TemplateResponse(
         request,
         template,
-        {"page": page, "human": ctx.human, "side_short": ctx.SIDE_SHORT},
+        {"page": page, "human": clinic_words.human, "side_short": clinic_words.SIDE_SHORT},
         status_code=status,
     )
     response.headers["Cache-Control"] = "no-store"
@@ -92,7 +92,7 @@ def clinic_home(
         return _to_login(request)
     if actor.role is Role.PATIENT and actor.patient_id is not None:
         return _see(f"/clinic/patients/{actor.patient_id}")
-    return _render(request, "clinic_home.html", ctx.home_page(engine, actor, q.strip()))
+    return _render(request, "clinic_home.html", clinic_chart.home_page(engine, actor, q.strip()))
 
 
 @router.post("/clinic/patients")
@@ -104,7 +104,7 @@ async def add_patient(request: Request, engine: EngineDep, actor: OptionalActor)
         "clinic_home.html",
         forms.patient_input,
         lambda data: service.create_patient(engine, actor, data),
-        lambda form: ctx.home_page(engine, actor, "", form),
+        lambda form: clinic_chart.home_page(engine, actor, "", form),
         lambda patient: f"/clinic/patients/{patient.id}",
     )
 
@@ -115,7 +115,7 @@ def chart(
 ) -> Response:
     if actor is None:
         return _to_login(request)
-    return _render(request, "clinic_chart.html", ctx.chart_page(engine, actor, patient_id))
+    return _render(request, "clinic_chart.html", clinic_chart.chart_page(engine, actor, patient_id))
 
 
 # ---- episodes ------------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def episode_form(
 ) -> Response:
     if actor is None:
         return _to_login(request)
-    page = ctx.episode_form_page(engine, actor, patient_id)
+    page = clinic_tasks.episode_form_page(engine, actor, patient_id)
     return _render(request, "clinic_episode_form.html", page)
 
 
@@ -142,7 +142,7 @@ async def add_episode(
         "clinic_episode_form.html",
         forms.episode_input,
         lambda data: service.create_episode(engine, actor, patient_id, data),
-        lambda form: ctx.episode_form_page(engine, actor, patient_id, form),
+        lambda form: clinic_tasks.episode_form_page(engine, actor, patient_id, form),
         lambda episode: f"/clinic/patients/{patient_id}#episode-{episode.id}",
     )
 
@@ -156,7 +156,7 @@ def session_form(
 ) -> Response:
     if actor is None:
         return _to_login(request)
-    page = ctx.session_page(engine, actor, episode_id)
+    page = clinic_tasks.session_page(engine, actor, episode_id)
     return _render(request, "clinic_session_form.html", page)
 
 
@@ -169,7 +169,7 @@ def muscle_row(
     """One more empty row of the muscle picker (htmx), and the button for the next one."""
     if actor is None:
         return _to_login(request)
-    page = ctx.MuscleRowPage(forms.MuscleRow(index=min(index, forms.MAX_MUSCLE_ROWS - 1)))
+    page = clinic_tasks.MuscleRowPage(forms.MuscleRow(index=min(index, forms.MAX_MUSCLE_ROWS - 1)))
     return _render(request, "clinic_muscle_row.html", page)
 
 
@@ -181,14 +181,16 @@ async def add_session(
         return _to_login(request)
     form = FormState.of((await request.form()).multi_items())
     if form.value(forms.ADD_ROW):  # the "add another muscle" button without JavaScript
-        page = await run_in_threadpool(ctx.session_page, engine, actor, episode_id, form, 1)
+        page = await run_in_threadpool(
+            clinic_tasks.session_page, engine, actor, episode_id, form, 1
+        )
         return _render(request, "clinic_session_form.html", page)
     return await _submit(
         request,
         "clinic_session_form.html",
         forms.session_input,
         lambda data: sessions.record_session(engine, actor, episode_id, data),
-        lambda again: ctx.session_page(engine, actor, episode_id, again),
+        lambda again: clinic_tasks.session_page(engine, actor, episode_id, again),
         _chart_of(episode_id, engine, actor),
     )
 
@@ -203,8 +205,8 @@ _EPISODE_FORMS: dict[str, tuple[str, Callable[..., Any], Callable[..., Any]]] = 
 }
 
 
-def _task_page(kind: str) -> Callable[..., ctx.EpisodeTaskPage]:
-    return ctx.consent_page if kind == "consent" else ctx.episode_task_page
+def _task_page(kind: str) -> Callable[..., clinic_tasks.EpisodeTaskPage]:
+    return clinic_tasks.consent_page if kind == "consent" else clinic_tasks.episode_task_page
 
 
 @router.get("/clinic/episodes/{episode_id}/{kind}")
@@ -252,7 +254,7 @@ def adverse_event_form(
 ) -> Response:
     if actor is None:
         return _to_login(request)
-    page = ctx.adverse_event_page(engine, actor, session_id)
+    page = clinic_tasks.adverse_event_page(engine, actor, session_id)
     return _render(request, "clinic_adverse_event_form.html", page)
 
 
@@ -273,6 +275,6 @@ async def add_adverse_event(
         "clinic_adverse_event_form.html",
         forms.adverse_event_input,
         lambda data: sessions.record_adverse_event(engine, actor, session_id, data),
-        lambda form: ctx.adverse_event_page(engine, actor, session_id, form),
+        lambda form: clinic_tasks.adverse_event_page(engine, actor, session_id, form),
         chart_url,
     )

@@ -25,6 +25,7 @@ from pinpoint.care.schemas import (
     SessionCreate,
 )
 from pinpoint.errors import InvalidInput
+from pinpoint.inputs import is_ascii_digits
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,7 +196,9 @@ def muscle_rows(form: FormState, extra: int = 0) -> list[MuscleRow]:
     submitted = [
         int(name.removeprefix("muscle_"))
         for name in form.data
-        if name.startswith("muscle_") and name.removeprefix("muscle_").isdigit()
+        if name.startswith("muscle_")
+        and is_ascii_digits(name.removeprefix("muscle_"))
+        and len(name) < 12
     ]
     count = max([MIN_MUSCLE_ROWS, *[i + 1 for i in submitted if i < MAX_MUSCLE_ROWS]]) + extra
     return [
@@ -217,7 +220,7 @@ def _muscles(form: FormState) -> list[dict[str, Any]]:
     muscles = []
     for row in chosen:
         needles = row.needles.strip()
-        if not needles.isdigit():
+        if not is_ascii_digits(needles) or len(needles) > 4:
             raise InvalidInput(
                 f"Muscles: needles in row {row.number} must be a whole number", field="muscles"
             )

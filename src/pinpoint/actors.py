@@ -1,4 +1,7 @@
-"""Roles and the acting user every clinical call is made on behalf of."""
+"""Who is acting: the role and the acting user every domain call is made on behalf of.
+
+The bottom layer: any domain may import it; it imports nothing of Pinpoint.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,67 @@
+"""Contexts of the staff home (patient list) and of a patient's chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from pinpoint.actors import Actor
+from pinpoint.care import service
+from pinpoint.care.codes import Sex
+from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
+from pinpoint.web.pages.clinic_forms import FormState
+from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class HomePage:
+    clinic: ClinicInfo
+    q: str
+    results: PatientList
+    form: FormState = field(default_factory=FormState)
+    sexes: tuple[Sex, ...] = tuple(Sex)
+
+
+def home_page(engine: Engine, actor: Actor, q: str = "", form: FormState | None = None) -> HomePage:
+    results = service.list_patients(engine, actor, q=q or None, limit=PAGE_SIZE)
+    return HomePage(clinic_info(engine, actor), q, results, form or FormState())
+
+
+@dataclass
+class EpisodeView:
+    """One episode as the chart shows it: the latest screening decides what applies."""
+
+    episode: EpisodeChart
+
+    @property
+    def screening(self) -> ScreeningPublic | None:
+        return self.episode.screenings[-1] if self.episode.screenings else None
+
+    @property
+    def consented(self) -> bool:
+        return bool(self.episode.consents)
+
+    @property
+    def needling_blocked(self) -> str | None:
+        """Why a session would be refused now (the rule the session write enforces)."""
+        refusal = self.episode.needling_refusal
+        return refusal[:1].upper() + refusal[1:] + "." if refusal else None
+
+
+@dataclass
+class ChartPage:
+    chart: PatientChart
+    read_only: bool
+    clinic: ClinicInfo
+
+    @property
+    def episodes(self) -> list[EpisodeView]:
+        return [EpisodeView(e) for e in reversed(self.chart.episodes)]
+
+
+def chart_page(engine: Engine, actor: Actor, patient_id: int) -> ChartPage:
+    chart = service.get_patient(engine, actor, patient_id)
+    return ChartPage(chart, read_only=not actor.is_staff, clinic=clinic_info(engine, actor))
