@@ -21,6 +21,7 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from pinpoint.directory.nppes.merge import Changes
 from pinpoint.directory.nppes.progress import progress_bar
 from pinpoint.directory.nppes.read import (
     Scan,
+    count_rows,
     csv_source,
     read_header,
     stream_blocks,
@@ -95,8 +97,13 @@ def import_nppes(
             with engine.connect() as conn, conn.begin():
                 writer = Writer(conn)
                 active = None if writer.first_load else active_npis(conn)
-                _scan(csv_path, active, synthetic, writer, summary, progress)
-                _count_changes(summary, writer.finish())
+                scan = _scan(csv_path, active, synthetic, writer, summary, progress)
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    # The fast pass leaves the row count to polars, while the writer ends.
+                    known = scan.rows_read
+                    counting = pool.submit(count_rows, csv_path) if known is None else None
+                    _count_changes(summary, writer.finish())
+                    _count_rows(summary, counting.result() if counting else known or 0)
                 summary.seconds = round(time.perf_counter() - started, 3)
                 _record(conn, summary, "succeeded", started_at)
         except BaseException:
@@ -113,7 +120,7 @@ def _scan(
     writer: Writer,
     summary: ImportSummary,
     progress: bool,
-) -> None:
+) -> Scan:
     """Stream the file into the writer; on a row polars cannot parse, start again block
     by block, rejecting the bad rows."""
     size = csv_path.stat().st_size
@@ -127,6 +134,7 @@ def _scan(
             scan = Scan()
             rows = stream_blocks(csv_path, active, synthetic, scan, advance)
             _feed(rows, writer, scan, summary)
+    return scan
 
 
 def _feed(
@@ -134,8 +142,8 @@ def _feed(
 ) -> None:
     """Write every batch and count what the file held.
 
-    Every row read is counted once: kept persons, notices, exits, rejected (by reason,
-    including rows polars could not parse) and the skipped rest.
+    Kept persons, notices, exits and the rejected rows (by reason, including rows polars
+    could not parse); the skipped rest is counted once the rows are (:func:`_count_rows`).
     """
     counts: Counter[str] = Counter()
     for rows in batches:
@@ -145,17 +153,16 @@ def _feed(
     rejected = {
         k.removeprefix("rejected:"): n for k, n in counts.items() if k.startswith("rejected:")
     }
-    summary.rows_read = scan.rows_read
     summary.kept, summary.no_geocode = counts[PERSON], counts["no_geocode"]
     summary.notices, summary.no_longer_relevant = counts[NOTICE], counts[EXIT]
     summary.rejected = dict(sorted(rejected.items()))
-    summary.skipped = (
-        scan.rows_read
-        - summary.kept
-        - summary.notices
-        - summary.no_longer_relevant
-        - sum(rejected.values())
-    )
+
+
+def _count_rows(summary: ImportSummary, rows_read: int) -> None:
+    """Every row read is counted once: the rows not kept nor rejected were skipped."""
+    summary.rows_read = rows_read
+    kept = summary.kept + summary.notices + summary.no_longer_relevant
+    summary.skipped = rows_read - kept - sum(summary.rejected.values())
 
 
 def _count_changes(summary: ImportSummary, changes: Changes) -> None:

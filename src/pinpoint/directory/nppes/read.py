@@ -36,9 +36,10 @@ _COPY_BYTES = 4 * 1024 * 1024
 
 @dataclass
 class Scan:
-    """What a pass over the file read: every row, and the rows polars could not parse."""
+    """What a pass over the file read: every row (None: not counted yet), and the rows
+    polars could not parse."""
 
-    rows_read: int = 0
+    rows_read: int | None = None
     malformed: Counter[str] = field(default_factory=Counter)
 
 
@@ -120,34 +121,38 @@ def read_header(handle: BinaryIO, name: str) -> bytes:
 
 
 def scan_query(csv_path: Path, active_npis: pl.Series | None, synthetic: bool) -> pl.LazyFrame:
-    """Kept rows of one lazy streaming scan, transformed, then the last row of the file.
+    """Kept rows of one lazy streaming scan, transformed.
 
-    The scan is shared by the filter and a ``tail(1)`` (``_tail`` true) whose row number
-    gives the exact number of rows read, without a second pass over the file.
+    Nothing else reads this scan: a second consumer (a ``tail(1)`` to count the rows, say)
+    made polars hold every row of the file for it, doubling the memory of a 1 GB file.
     """
     rows = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').with_row_index("_seq")
     rows = rows.select(["_seq", *NEEDED_COLUMNS])
-    kept = transformed(rows.filter(keep(active_npis)), synthetic)
-    last = rows.tail(1).select(pl.col("_seq").alias("seq"), pl.lit(True).alias("_tail"))
-    return pl.concat([kept.with_columns(pl.lit(False).alias("_tail")), last], how="diagonal")
+    return transformed(rows.filter(keep(active_npis)), synthetic)
+
+
+def count_rows(csv_path: Path) -> int:
+    """The number of records in the file (polars counts them without parsing fields)."""
+    counted = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').select(pl.len())
+    return int(counted.collect().item())
 
 
 def stream_fast(
     csv_path: Path, active_npis: pl.Series | None, synthetic: bool, scan: Scan, advance: Advance
 ) -> Iterator[pl.DataFrame]:
     """Transformed kept rows in batches, in file order, while polars reads on in the
-    background; raises ``PolarsError`` on a row polars cannot parse."""
+    background (at most a few batches ahead of the caller); raises ``PolarsError`` on a row
+    polars cannot parse. ``scan.rows_read`` is left for :func:`count_rows`."""
     size = csv_path.stat().st_size
     rows_per_byte = _rows_per_byte(csv_path)
     query = scan_query(csv_path, active_npis, synthetic)
-    for batch in query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True):
-        if batch.height:
-            scan.rows_read = max(scan.rows_read, int(batch["seq"].max()) + 1)  # type: ignore[arg-type]
-            rows = batch.filter(~pl.col("_tail")).drop("_tail")
-            if rows.height:
-                yield rows
-        advance(min(size, int(scan.rows_read / rows_per_byte)), scan.rows_read)
-    advance(size, scan.rows_read)
+    seen = 0
+    for rows in query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True):
+        if rows.height:
+            seen = max(seen, int(rows["seq"].max()) + 1)  # type: ignore[arg-type]
+            yield rows
+        advance(min(size, int(seen / rows_per_byte)), seen)
+    advance(size, seen)
 
 
 def _rows_per_byte(csv_path: Path) -> float:
@@ -169,9 +174,10 @@ def stream_blocks(
         done = len(header)
         for block in _blocks(handle, BLOCK_BYTES):
             frame, malformed = _parse(header, block)
-            rows = frame.lazy().with_row_index("_seq", offset=scan.rows_read)
+            read = scan.rows_read or 0
+            rows = frame.lazy().with_row_index("_seq", offset=read)
             kept = transformed(rows.filter(keep(active_npis)), synthetic).collect()
-            scan.rows_read += frame.height + sum(malformed.values())
+            scan.rows_read = read + frame.height + sum(malformed.values())
             scan.malformed.update(malformed)
             done += len(block)
             advance(done, scan.rows_read)
