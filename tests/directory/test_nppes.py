@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from pinpoint.db.models import ImportRun
@@ -540,3 +543,31 @@ def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
     if into == "filled":
         assert not active[npi(1)]
         assert active[npi(13)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.characters(exclude_characters="\r\n"), max_size=6),
+            min_size=2,
+            max_size=2,
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_rows_are_counted_as_polars_reads_them(
+    rows: list[list[str]], newline: str, last_newline: bool
+) -> None:
+    def quoted(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    lines = [",".join(quoted(v) for v in row) for row in [["a", "b"], *rows]]
+    text = newline.join(lines) + (newline if last_newline else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_bytes(text.encode())
+        expected = pl.read_csv(path, infer_schema=False).height
+        assert nppes_read.count_rows(path) == expected == len(rows)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import polars as pl
 
 from pinpoint.directory.nppes.columns import NEEDED_COLUMNS
@@ -32,6 +33,8 @@ from pinpoint.errors import InvalidInput
 BLOCK_BYTES = 48 * 1024 * 1024
 BATCH_ROWS = 10_000  # kept rows per batch handed over by the streaming scan
 _COPY_BYTES = 4 * 1024 * 1024
+_COUNT_BYTES = 16 * 1024 * 1024
+_NEWLINE, _RETURN, _QUOTE = ord("\n"), ord("\r"), ord('"')
 
 
 @dataclass
@@ -132,9 +135,26 @@ def scan_query(csv_path: Path, active_npis: pl.Series | None, synthetic: bool) -
 
 
 def count_rows(csv_path: Path) -> int:
-    """The number of records in the file (polars counts them without parsing fields)."""
-    counted = pl.scan_csv(csv_path, infer_schema=False, quote_char='"').select(pl.len())
-    return int(counted.collect().item())
+    """The number of records after the header: newlines that end a quoted field.
+
+    Every NPPES field is quoted, so a record ends with ``"`` and a newline (``\n`` or
+    ``\r\n``). Read in chunks into one buffer: polars's own count maps the whole file,
+    which a process's resident memory then counts.
+    """
+    buffer = bytearray(_COUNT_BYTES)
+    records, previous = 0, np.zeros(2, dtype=np.uint8)
+    with csv_path.open("rb") as handle:
+        while size := handle.readinto(buffer):
+            chunk = np.concatenate((previous, np.frombuffer(buffer, np.uint8, size)))
+            ends = np.flatnonzero(chunk[2:] == _NEWLINE) + 2
+            before = chunk[ends - 1]
+            crlf = before == _RETURN
+            before[crlf] = chunk[ends[crlf] - 2]
+            records += int(np.count_nonzero(before == _QUOTE))
+            previous = chunk[-2:]
+    if previous[-1] == _QUOTE:  # the last record has no newline
+        records += 1
+    return max(records - 1, 0)  # the header line
 
 
 def stream_fast(
