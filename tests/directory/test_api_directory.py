@@ -37,6 +37,36 @@ def test_search_answers_with_spec_fields(client: TestClient, engine: Engine) -> 
     assert data["results"][0]["eligibility"]["verdict"] == "training_unknown"
 
 
+def test_hits_and_the_practitioner_read_as_people_write_them(
+    client: TestClient, engine: Engine
+) -> None:
+    row = f.practitioner(
+        "80202",
+        first_name="MAYA",
+        middle_name="RENEE",
+        last_name="CAMPBELL",
+        credential="P.T., D.P.T.",
+        address_line="1 MAIN ST, STE 200",
+        city="DENVER",
+        phone="3035550100",
+    )
+    f.add(engine, [row])
+    hit = client.get("/api/v1/practitioners/search", params={"zip": "80202"}).json()["results"][0]
+    assert hit["name"] == "Maya R. Campbell, PT, DPT"
+    assert (hit["address_line"], hit["city"], hit["phone"]) == (
+        "1 Main St, Ste 200",
+        "Denver",
+        "(303) 555-0100",
+    )
+    detail = client.get(f"/api/v1/practitioners/{row['npi']}").json()
+    assert (detail["name"], detail["phone"]) == ("Maya R. Campbell, PT, DPT", "(303) 555-0100")
+    assert detail["credential"] == "P.T., D.P.T."  # the NPPES text, as filed
+    page = client.get(f"/practitioners/{row['npi']}").text
+    assert "Maya R. Campbell, PT, DPT" in page
+    assert "(303) 555-0100" in page
+    assert "1 Main St, Ste 200" in page
+
+
 def test_profession_is_repeatable_and_paging_applies(client: TestClient, engine: Engine) -> None:
     rows = [
         f.practitioner("80202", profession=p)

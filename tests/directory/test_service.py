@@ -117,7 +117,7 @@ def test_detail_has_find_fields_plus_licenses_training_and_law(engine: Engine) -
     assert set(data["eligibility"]) == {"verdict", "reasons"}
 
 
-def test_search_hits_have_exactly_spec_fields(engine: Engine) -> None:
+def test_search_hits_have_the_spec_fields_and_the_practice_address(engine: Engine) -> None:
     f.add(engine, [f.practitioner("80202")])
     data = find_practitioners_near(engine, "80202").model_dump(mode="json")
     assert set(data) == {"query", "total", "results"}
@@ -131,4 +131,6 @@ def test_search_hits_have_exactly_spec_fields(engine: Engine) -> None:
         "zip",
         "distance_miles",
         "eligibility",
+        "address_line",  # added beside SPEC's fields: the practice address and phone
+        "phone",
     }

@@ -14,9 +14,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from pinpoint.db.engine import transaction
-from pinpoint.directory import geo
+from pinpoint.directory import display, geo
 from pinpoint.directory.models import Practitioner
-from pinpoint.directory.names import display_name
 from pinpoint.directory.npi import parse_npi
 from pinpoint.directory.schemas import (
     EligibilityPublic,
@@ -247,12 +246,15 @@ def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> Practi
         eligibility, law = _eligibility_and_law(p, day)
         return PractitionerPublic(
             npi=p.npi,
-            name=display_name(p.first_name, p.middle_name, p.last_name, p.name_suffix),
+            name=display.person_name(
+                p.first_name, p.middle_name, p.last_name, p.name_suffix, p.credential
+            ),
             credential=p.credential,
             profession=Profession(p.profession),
             taxonomy=p.taxonomy,
-            address_line=p.address_line,
-            city=p.city,
+            address_line=display.title(p.address_line),
+            phone=display.phone(p.phone),
+            city=display.title(p.city),
             state=p.state,
             zip=p.zip5,
             active=p.active,
@@ -281,3 +283,25 @@ def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> Practi
             ],
             law=law,
         )
+
+
+def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
+    """The names of these NPIs as people write them (NPIs not in the directory left out)."""
+    wanted = sorted(set(npis))
+    if not wanted:
+        return {}
+    with transaction(engine) as session:
+        rows = session.execute(
+            select(
+                Practitioner.npi,
+                Practitioner.first_name,
+                Practitioner.middle_name,
+                Practitioner.last_name,
+                Practitioner.name_suffix,
+                Practitioner.credential,
+            ).where(Practitioner.npi.in_(wanted))
+        ).all()
+    return {
+        npi: display.person_name(first, middle, last, suffix, credential)
+        for npi, first, middle, last, suffix, credential in rows
+    }

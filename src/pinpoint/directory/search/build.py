@@ -11,8 +11,8 @@ import numpy.typing as npt
 import polars as pl
 from sqlalchemy import Engine, text
 
-from pinpoint.directory.names import display_name
-from pinpoint.directory.search.hits import HitTable
+from pinpoint.directory import display
+from pinpoint.directory.search.hits import PUBLIC_FIELDS, HitTable
 from pinpoint.directory.search.index import DirectoryIndex
 from pinpoint.directory.search.verdicts import PROFESSION_CODE, TrainingColumns
 from pinpoint.directory.training import TOTALS_SQL
@@ -24,7 +24,7 @@ _ROWS_SQL = text(
     f"""
     SELECT p.npi, p.first_name, p.middle_name, p.last_name, p.name_suffix, p.taxonomy,
            p.city, p.state, p.zip5, p.profession, p.latitude, p.longitude,
-           c.hours, c.in_person, c.since, c.supervised
+           c.hours, c.in_person, c.since, c.supervised, p.credential, p.address_line, p.phone
     FROM practitioners p LEFT JOIN ({TOTALS_SQL}) c ON c.npi = p.npi
     WHERE p.active AND p.latitude IS NOT NULL AND p.longitude IS NOT NULL
     ORDER BY p.npi
@@ -50,24 +50,25 @@ def build_index(engine: Engine) -> DirectoryIndex:
     """Read every active, geocoded practitioner and their summed training."""
     with engine.connect() as conn:
         rows = conn.execute(_ROWS_SQL).all()
-    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 16
+    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 19
     npi, first, middle, last, suffix, taxonomy, city, state, zip5, profession = cols[:10]
     public = pl.DataFrame(
         {
             "npi": list(npi),
             "name": [
-                display_name(*parts) for parts in zip(first, middle, last, suffix, strict=True)
+                display.person_name(*parts)
+                for parts in zip(first, middle, last, suffix, cols[16], strict=True)
             ],
             # (rows of no known profession never reach a page: any label will do)
             "profession": [p if p in PROFESSION_CODE else "physical_therapist" for p in profession],
             "taxonomy": list(taxonomy),
-            "city": _blank_as_null(city),
+            "address_line": [display.title(a) for a in cols[17]],
+            "phone": [display.phone(p) for p in cols[18]],
+            "city": [display.title(c) for c in city],
             "state": _blank_as_null(state),
             "zip": _blank_as_null(zip5),
         },
-        schema=dict.fromkeys(
-            ("npi", "name", "profession", "taxonomy", "city", "state", "zip"), pl.String
-        ),
+        schema=dict.fromkeys(PUBLIC_FIELDS, pl.String),
     )
     since = (_as_date(v) for v in cols[14])
     return DirectoryIndex(

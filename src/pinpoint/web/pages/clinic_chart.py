@@ -10,6 +10,7 @@ from pinpoint.actors import Actor
 from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
+from pinpoint.directory.service import practitioner_names
 from pinpoint.web.pages.clinic_forms import FormState
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
 
@@ -56,6 +57,7 @@ class ChartPage:
     chart: PatientChart
     read_only: bool
     clinic: ClinicInfo
+    needler_names: dict[str, str] = field(default_factory=dict)  # by NPI, from the directory
 
     @property
     def episodes(self) -> list[EpisodeView]:
@@ -64,4 +66,10 @@ class ChartPage:
 
 def chart_page(engine: Engine, actor: Actor, patient_id: int) -> ChartPage:
     chart = service.get_patient(engine, actor, patient_id)
-    return ChartPage(chart, read_only=not actor.is_staff, clinic=clinic_info(engine, actor))
+    npis = [s.practitioner_npi for e in chart.episodes for s in e.sessions]
+    return ChartPage(
+        chart,
+        read_only=not actor.is_staff,
+        clinic=clinic_info(engine, actor),
+        needler_names=practitioner_names(engine, npis),
+    )
