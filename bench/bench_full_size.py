@@ -97,7 +97,6 @@ def main() -> None:
         spec = floor_spec(work)
         for backend in args.backends.split(","):
             lines += run_backend(backend, monthly, weekly, spec, work)
-            print("\n".join(lines[-6:]), flush=True)
     finally:
         if not args.keep_files:
             shutil.rmtree(work, ignore_errors=True)
@@ -116,20 +115,25 @@ def run_backend(backend: str, monthly: Path, weekly: Path, spec: Path, work: Pat
     else:
         url, schema = migrated_postgres()
     out: list[str] = []
+
+    def note(text: str) -> None:
+        out.append(text)
+        print(text, flush=True)
+
     try:
         base = floor(monthly, spec)
-        out.append(line(f"{backend}: floor, monthly", base))
+        note(line(f"{backend}: floor, monthly", base))
         started = time.perf_counter()
         first = pinpoint_import(monthly, url)
-        out.append(line(f"{backend}: import monthly", first, base, "goal <= 60 s, 1 GiB"))
+        note(line(f"{backend}: import monthly", first, base, "goal <= 60 s, 1 GiB"))
         found, total = search(url)
-        out.append(line(f"{backend}: find 10001, 25 mi", found, note=f"total {total:,}"))
+        note(line(f"{backend}: find 10001, 25 mi", found, note=f"total {total:,}"))
         base = floor(weekly, spec)
-        out.append(line(f"{backend}: floor, weekly", base))
+        note(line(f"{backend}: floor, weekly", base))
         week = pinpoint_import(weekly, url)
-        out.append(line(f"{backend}: import weekly on top", week, base))
+        note(line(f"{backend}: import weekly on top", week, base))
         found, total = search(url)
-        out.append(line(f"{backend}: find 10001, 25 mi", found, note=f"total {total:,}"))
+        note(line(f"{backend}: find 10001, 25 mi", found, note=f"total {total:,}"))
         print(f"{backend} done in {time.perf_counter() - started:.0f} s", flush=True)
     finally:
         if schema:
