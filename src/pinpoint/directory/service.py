@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
@@ -122,18 +121,8 @@ class _Search:
         )
 
     def query_json(self) -> bytes:
-        """The query as JSON, in SearchQuery's field order (what pydantic would write)."""
-        return orjson.dumps(
-            {
-                "zip": self.zip5,
-                "radius_miles": self.radius,
-                "professions": [p.value for p in self.professions],
-                "eligible_only": self.eligible_only,
-                "limit": self.limit,
-                "offset": self.offset,
-                "on": self.on.isoformat(),
-            }
-        )
+        """The query as SearchResults writes it."""
+        return self.query().model_dump_json().encode()
 
 
 def _checked(
