@@ -4,7 +4,7 @@ The scan keeps three kinds of rows (:func:`row_kind`): a *person* (individual wi
 relevant taxonomy in any of the 15 slots), a blank deactivation *notice*, and an *exit*
 (an individual already in search whose row no longer carries a relevant taxonomy). Persons
 and notices are validated (NPI check digit, dates, last name) and bad rows counted by
-reason. :func:`transformed` does all of it as lazy expressions the streaming scan evaluates,
+reason. :func:`transformed` does all of it as lazy expressions, evaluated batch by batch,
 and :func:`settle` turns a batch of rows into practitioner, license and status frames with
 one row of each per NPI.
 """
@@ -192,7 +192,7 @@ def transformed(rows: pl.LazyFrame, synthetic: bool) -> pl.LazyFrame:
     One row per kept row: ``seq``, ``kind``, ``reason`` (null when valid), the NPI and its
     9-digit base (-1 if malformed), the practitioner columns (with the practice ZIP's
     centroid) and the 15 license slots.
-    Lazy, so the streaming scan evaluates it on its own threads, batch by batch.
+    Lazy: one polars call shapes a whole batch.
     """
     chosen = _chosen_taxonomy()
     deact, react = _date(COL["deactivated"]), _date(COL["reactivated"])
