@@ -38,6 +38,16 @@ class Settings(BaseSettings):
     )
     workers: int = Field(default=1, ge=1, le=64, description="PINPOINT_WORKERS: web worker count.")
     demo: bool = Field(default=False, description="PINPOINT_DEMO: serve with synthetic demo data.")
+    law_dir: Path | None = Field(
+        default=None,
+        description=(
+            "PINPOINT_LAW_DIR: folder of law data files (XX.toml, the shipped format) that "
+            "replace the shipped file of each jurisdiction they name, so an operator can "
+            "correct or add law without a new release. Checked with the same schema, checks "
+            "and precedence rule; a bad file stops start-up. Try it first with "
+            "`pinpoint law check DIR`."
+        ),
+    )
     log_level: str = Field(default="info", description="PINPOINT_LOG_LEVEL: uvicorn log level.")
     access_log: bool = Field(
         default=False,

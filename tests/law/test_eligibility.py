@@ -117,3 +117,43 @@ def test_verdict_follows_the_written_precedence(
         assert result.verdict is Verdict.TRAINING_UNKNOWN
     else:
         assert result.verdict is Verdict.ELIGIBLE
+
+
+def test_a_required_filing_not_on_record_names_the_filing() -> None:
+    law = _law(
+        Status.PERMITTED,
+        registration_required=True,
+        filing="a signed acknowledgement form on file with the board",
+    )
+    result = judge(law, TRAINED)
+    assert result.verdict is Verdict.TRAINING_UNKNOWN
+    assert "signed acknowledgement form" in result.reasons[0]
+    assert "before needling" in result.reasons[0]
+
+
+def test_a_required_filing_shown_missing_is_not_eligible() -> None:
+    law = _law(Status.PERMITTED, registration_required=True, filing="an attestation form")
+    facts = PractitionerFacts(
+        training_hours=60, in_person_hours=45, years_licensed=5, registered=False
+    )
+    result = judge(law, facts)
+    assert result.verdict is Verdict.NOT_ELIGIBLE
+    assert "attestation form" in result.reasons[0]
+
+
+def test_a_filing_on_record_lets_training_decide() -> None:
+    law = _law(Status.PERMITTED, registration_required=True, filing="an attestation form")
+    facts = PractitionerFacts(
+        training_hours=60, in_person_hours=45, years_licensed=5, registered=True
+    )
+    assert judge(law, facts).verdict is Verdict.ELIGIBLE
+
+
+def test_louisianas_acknowledgement_is_never_assumed_filed() -> None:
+    from pinpoint.law.service import practitioner_eligibility
+
+    facts = PractitionerFacts(training_hours=60, in_person_hours=60, years_licensed=5)
+    result, law = practitioner_eligibility("LA", "physical_therapist", facts)
+    assert law.requirements.registration_required is True
+    assert result.verdict is Verdict.TRAINING_UNKNOWN
+    assert any("acknowledgement" in reason for reason in result.reasons)

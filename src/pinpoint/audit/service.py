@@ -70,14 +70,16 @@ def record(
     outcome: str = "ok",
     *,
     client_ip: str | None = None,
+    clinic_id: int | None = None,
 ) -> None:
-    """Add one audit row to the session's transaction (``client_ip`` when no actor)."""
+    """Add one audit row to the session's transaction (``client_ip`` and ``clinic_id``
+    when no actor: a local command acting on a clinic's records)."""
     session.add(
         AuditEvent(
             at=datetime.now(UTC),
             user_id=actor.user_id if actor else None,
             role=actor.role.value if actor else None,
-            clinic_id=actor.clinic_id if actor else None,
+            clinic_id=actor.clinic_id if actor else clinic_id,
             action=action[:20],
             record_type=record_type[:40],
             record_id=None if record_id is None else str(record_id)[:40],

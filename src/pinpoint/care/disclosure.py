@@ -1,8 +1,11 @@
 """What a patient is told before consenting to dry needling, and what the state adds.
 
-Every consent form carries the standard disclosure. Where the clinic's state requires
-written consent (law base: ``requirements.written_consent``), the form says so and adds
-the state's conditions as the law base words them (``requirements.notes``).
+Every consent form carries the standard disclosure. Where the law of the clinic's state
+requires the patient's consent to be given in writing (law base:
+``requirements.written_consent``), the form says so and adds the state's conditions as
+the law base words them (``requirements.notes``). Where the law forbids handing the
+needling to anyone else (``requirements.may_delegate`` false), the form says that only
+the licensed practitioner will place the needles.
 """
 
 from __future__ import annotations
@@ -28,15 +31,30 @@ class Disclosure:
     text: str
 
 
-def disclosure_for(law: LawStatus) -> Disclosure:
-    """The disclosure for a clinic in the state the law answer is about."""
-    written = bool(law.requirements.written_consent)
-    if not written:
-        return Disclosure(False, STANDARD_DISCLOSURE)
+def _written(law: LawStatus) -> str:
     citation = f" ({law.citation})" if law.citation else ""
-    state_text = (
+    text = (
         f"{law.jurisdiction_name} law{citation} requires your informed consent to dry "
         "needling in writing, on this signed form; you may keep a copy."
     )
-    notes = f" What the state requires: {law.requirements.notes}" if law.requirements.notes else ""
-    return Disclosure(True, f"{STANDARD_DISCLOSURE}\n\n{state_text}{notes}")
+    notes = law.requirements.notes
+    return f"{text} What the state requires: {notes}" if notes else text
+
+
+def _not_delegated(law: LawStatus) -> str:
+    return (
+        f"{law.jurisdiction_name} law does not allow dry needling to be handed to an "
+        "assistant or anyone else: only the licensed practitioner who treats you will "
+        "place the needles."
+    )
+
+
+def disclosure_for(law: LawStatus) -> Disclosure:
+    """The disclosure for a clinic in the state the law answer is about."""
+    written = bool(law.requirements.written_consent)
+    parts = [STANDARD_DISCLOSURE]
+    if written:
+        parts.append(_written(law))
+    if law.requirements.may_delegate is False:
+        parts.append(_not_delegated(law))
+    return Disclosure(written, "\n\n".join(parts))

@@ -41,3 +41,9 @@ def parse_icd10_codes(codes: Iterable[str], *, field: str = "icd10") -> list[str
         if dotted not in result:
             result.append(dotted)
     return result
+
+
+def describe_icd10(code: str) -> str:
+    """The classification's description of a valid code."""
+    description: str = _cm.get_description(code)
+    return description

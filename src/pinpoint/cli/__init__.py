@@ -17,7 +17,7 @@ try:  # Typer 0.2x ships its own copy of Click.
 except ImportError:  # pragma: no cover - older Typer uses Click itself
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
-from pinpoint.cli import accounts, directory, find, law, serve
+from pinpoint.cli import accounts, directory, fhir, find, law, serve
 from pinpoint.cli import backup as backups
 from pinpoint.cli.score import score
 from pinpoint.errors import PinpointError
@@ -33,6 +33,7 @@ app.add_typer(law.app, name="law")
 app.add_typer(directory.app, name="directory")
 app.add_typer(accounts.clinic_app, name="clinic")
 app.add_typer(accounts.user_app, name="user")
+app.add_typer(fhir.app, name="fhir")
 app.command("serve")(serve.serve)
 app.command("find")(find.find)
 app.command("practitioner")(find.practitioner)

@@ -21,6 +21,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "pinpoint.accounts.models",
     "pinpoint.audit.models",
     "pinpoint.care.models",
+    "pinpoint.fhir.models",
     "pinpoint.outcomes.models",
 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -20,6 +20,7 @@ from pinpoint.directory.schemas import (
     EligibilityPublic,
     LicensePublic,
     PractitionerPublic,
+    SearchHit,
     SearchQuery,
     SearchResults,
     TrainingPublic,
@@ -232,46 +233,51 @@ def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> Practi
         )
         if p is None:
             raise NotFound(f"no practitioner with NPI {key}", field="npi")
-        eligibility, law = _eligibility_and_law(p, day)
-        return PractitionerPublic(
-            npi=p.npi,
-            name=display.person_name(
-                p.first_name, p.middle_name, p.last_name, p.name_suffix, p.credential
-            ),
-            credential=p.credential,
-            profession=Profession(p.profession),
-            taxonomy=p.taxonomy,
-            address_line=display.title(p.address_line),
-            phone=display.phone(p.phone),
-            city=display.title(p.city),
-            state=p.state,
-            zip=p.zip5,
-            active=p.active,
-            synthetic=p.synthetic,
-            eligibility=EligibilityPublic(
-                verdict=eligibility.verdict, reasons=list(eligibility.reasons)
-            ),
-            licenses=[
-                LicensePublic(
-                    taxonomy=li.taxonomy, number=li.number, state=li.state, primary=li.primary
-                )
-                for li in p.licenses
-            ],
-            training=[
-                TrainingPublic(
-                    provider=c.provider,
-                    course=c.course,
-                    hours=c.hours,
-                    in_person_hours=c.in_person_hours,
-                    completed_on=c.completed_on,
-                    certificate_id=c.certificate_id,
-                    licensed_since=c.licensed_since,
-                    supervised_sessions=c.supervised_sessions,
-                )
-                for c in p.credentials
-            ],
-            law=law,
-        )
+        return practitioner_public(p, day)
+
+
+def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
+    """A stored practitioner (licenses and credentials loaded) as its public shape."""
+    eligibility, law = _eligibility_and_law(p, on)
+    return PractitionerPublic(
+        npi=p.npi,
+        name=display.person_name(
+            p.first_name, p.middle_name, p.last_name, p.name_suffix, p.credential
+        ),
+        credential=p.credential,
+        profession=Profession(p.profession),
+        taxonomy=p.taxonomy,
+        address_line=display.title(p.address_line),
+        phone=display.phone(p.phone),
+        city=display.title(p.city),
+        state=p.state,
+        zip=p.zip5,
+        active=p.active,
+        synthetic=p.synthetic,
+        eligibility=EligibilityPublic(
+            verdict=eligibility.verdict, reasons=list(eligibility.reasons)
+        ),
+        licenses=[
+            LicensePublic(
+                taxonomy=li.taxonomy, number=li.number, state=li.state, primary=li.primary
+            )
+            for li in p.licenses
+        ],
+        training=[
+            TrainingPublic(
+                provider=c.provider,
+                course=c.course,
+                hours=c.hours,
+                in_person_hours=c.in_person_hours,
+                completed_on=c.completed_on,
+                certificate_id=c.certificate_id,
+                licensed_since=c.licensed_since,
+                supervised_sessions=c.supervised_sessions,
+            )
+            for c in p.credentials
+        ],
+        law=law,
+    )
 
 
 def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
@@ -294,3 +300,78 @@ def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
         npi: display.person_name(first, middle, last, suffix, credential)
         for npi, first, middle, last, suffix, credential in rows
     }
+
+
+def iter_practitioners(
+    engine: Engine,
+    *,
+    on: date | None = None,
+    updated_since: date | None = None,
+    batch_size: int = 1000,
+) -> Iterator[list[PractitionerPublic]]:
+    """Every practitioner (active or not) in NPI order, a batch at a time, memory flat.
+
+    ``updated_since`` keeps those whose NPPES record was updated on or after that day.
+    Each batch is read in its own short transaction (keyset paging on the NPI).
+    """
+    day = on or date.today()
+    after = ""
+    while True:
+        query = (
+            select(Practitioner)
+            .where(Practitioner.npi > after)
+            .order_by(Practitioner.npi)
+            .limit(batch_size)
+            .options(selectinload(Practitioner.licenses), selectinload(Practitioner.credentials))
+        )
+        if updated_since is not None:
+            query = query.where(Practitioner.updated_on >= updated_since)
+        with transaction(engine) as session:
+            rows = list(session.scalars(query))
+            batch = [practitioner_public(p, day) for p in rows]
+        if not batch:
+            return
+        yield batch
+        after = batch[-1].npi
+
+
+def find_practitioners_at(
+    engine: Engine,
+    latitude: float,
+    longitude: float,
+    radius_miles: float | str = DEFAULT_RADIUS_MILES,
+    professions: Sequence[str | Profession] | None = None,
+    eligible_only: bool = False,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    on: date | None = None,
+) -> tuple[int, list[SearchHit]]:
+    """:func:`find_practitioners_near` around a point instead of a ZIP centroid.
+
+    Returns (total within the radius after filters, the page of hits nearest first, ties
+    by NPI). Around a ZIP's centroid it answers exactly what the ZIP search answers.
+    """
+    q = _Search(
+        zip5="",
+        lat=_degrees(latitude, "latitude", 90.0),
+        lon=_degrees(longitude, "longitude", 180.0),
+        radius=_radius(radius_miles),
+        limit=_whole(limit, "limit", 1, MAX_LIMIT),
+        offset=_whole(offset, "offset", 0, None),
+        professions=parse_professions(professions),
+        eligible_only=bool(eligible_only),
+        on=on or date.today(),
+    )
+    index, total, rows, miles = _page(engine, q)
+    return total, index.page_models(rows, miles, q.on)
+
+
+def _degrees(value: object, field: str, bound: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput(f"{field} must be a number of degrees", field=field)
+    degrees = float(value)
+    if not math.isfinite(degrees) or not -bound <= degrees <= bound:
+        raise InvalidInput(
+            f"{field} must be between {-bound:g} and {bound:g} degrees, got {value}", field=field
+        )
+    return degrees

@@ -1,4 +1,4 @@
-"""The shape of the shipped law data files (``data/jurisdictions/XX.toml``).
+"""The shape of the law data files (``data/jurisdictions/XX.toml`` and operator overlays).
 
 Each file holds two lists. ``claims`` says what each source claimed, one entry per
 source and legal event, transcribed without judgement. ``records`` is the curated
@@ -32,6 +32,9 @@ class SourceData(_Strict):
     title: str = Field(min_length=3)
     url: str | None = None
     published: PartialDateField | None = None
+    accessed: PartialDateField | None = Field(
+        default=None, description="when an undated source was read; never a publication date"
+    )
     tier: int = Field(
         ge=1,
         le=5,
@@ -40,23 +43,9 @@ class SourceData(_Strict):
     )
 
 
-class ClaimData(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    profession: Profession
-    status: Status
-    basis: Basis | None = None
-    decided_on: PartialDateField | None = None
-    as_of: PartialDateField | None = Field(
-        default=None, description="estimated date of an undated source's claim"
-    )
-    citation: str | None = None
-    min_training_hours: float | None = Field(default=None, ge=0)
-    min_in_person_hours: float | None = Field(default=None, ge=0)
-    min_years_licensed: float | None = Field(default=None, ge=0)
-    source: SourceData
+class RequirementFigures(_Strict):
+    """The duties a source may state and a record may show, each one optional."""
 
-
-class RequirementsData(_Strict):
     min_training_hours: float | None = Field(default=None, ge=0)
     min_in_person_hours: float | None = Field(default=None, ge=0)
     min_years_licensed: float | None = Field(default=None, ge=0)
@@ -68,6 +57,30 @@ class RequirementsData(_Strict):
     adverse_event_reporting: bool | None = None
     adverse_event_deadline_days: int | None = Field(default=None, ge=0)
     may_delegate: bool | None = None
+
+
+REQUIREMENT_FIELDS: tuple[str, ...] = tuple(RequirementFigures.model_fields)
+
+
+class ClaimData(RequirementFigures):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    profession: Profession
+    status: Status
+    basis: Basis | None = None
+    decided_on: PartialDateField | None = None
+    as_of: PartialDateField | None = Field(
+        default=None, description="estimated date of an undated source's claim"
+    )
+    citation: str | None = None
+    who_may_needle: str | None = None
+    source: SourceData
+
+
+class RequirementsData(RequirementFigures):
+    filing: str | None = Field(
+        default=None,
+        description="what is filed with the board before needling, when registration_required",
+    )
     notes: str | None = None
 
 
@@ -80,6 +93,7 @@ class RecordData(_Strict):
     status: Status
     basis: Basis | None = None
     citation: str | None = None
+    who_may_needle: str | None = None
     summary: str = Field(min_length=10)
     sources: list[str] = Field(min_length=1)
     requirement_sources: list[str] = Field(default_factory=list)
@@ -97,6 +111,9 @@ class RecordData(_Strict):
 
 class JurisdictionFile(_Strict):
     jurisdiction: str = Field(pattern=r"^[A-Z]{2}$")
+    reviewed_on: PartialDateField = Field(
+        description="when the file's sources were last checked against the law"
+    )
     claims: list[ClaimData] = Field(min_length=1)
     records: list[RecordData] = Field(min_length=1)
 
@@ -107,8 +124,11 @@ class JurisdictionFile(_Strict):
         if duplicates:
             raise ValueError(f"duplicate claim ids: {sorted(duplicates)}")
         known = set(ids)
-        for record in self.records:
+        for number, record in enumerate(self.records, start=1):
             missing = [c for c in [*record.sources, *record.requirement_sources] if c not in known]
             if missing:
-                raise ValueError(f"record cites unknown claims: {missing}")
+                raise ValueError(
+                    f"record {number} ({record.profession} from {record.valid_from}) "
+                    f"cites unknown claims: {missing}"
+                )
         return self

@@ -32,6 +32,9 @@ class PractitionerFacts:
     years_licensed: float | None = None
     supervised_sessions: int | None = None
     registered: bool | None = None
+    """The board filing the law asks for before needling (registration, endorsement,
+    attestation, acknowledgement or proof of training) is on record: True, shown
+    missing: False, not recorded: None."""
 
     @property
     def has_training(self) -> bool:
@@ -73,10 +76,14 @@ def _check_requirements(
         elif actual < minimum:
             unmet.append(f"too few {what}: {_hours(actual)} of {_hours(minimum)} required")
     if rules.registration_required:
+        filing = rules.filing or "a registration, endorsement or other filing with the board"
         if facts.registered is False:
-            unmet.append("the board's registration or endorsement is required and not held")
+            unmet.append(f"the law requires {filing} before needling; it has not been made")
         elif facts.registered is None:
-            unshown.append("the board's registration or endorsement is required; not on record")
+            unshown.append(
+                f"the law requires {filing} before needling (board registration or filing); "
+                "none on record"
+            )
     return unmet, unshown
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from pinpoint.errors import InvalidInput
 from pinpoint.law.jurisdictions import ALL_CODES, BY_CODE
-from pinpoint.law.knowledge import shipped
+from pinpoint.law.knowledge import current
 from pinpoint.law.precedence import claim_date
 from pinpoint.law.schemas import LawStatus, RequirementsPublic
 from pinpoint.law.service import timeline
@@ -25,13 +25,15 @@ CSV_COLUMNS = (
     "basis",
     "citation",
     *RequirementsPublic.model_fields,
+    "who_may_needle",
     "sources",
     "conflicts",
+    "reviewed_on",
 )
 
 
 def _periods() -> list[LawStatus]:
-    kb = shipped()
+    kb = current()
     return [
         period
         for code in ALL_CODES
@@ -51,10 +53,12 @@ def _csv_row(period: LawStatus) -> dict[str, object]:
         "basis": period.basis.value if period.basis else None,
         "citation": period.citation,
         **period.requirements.model_dump(),
+        "who_may_needle": period.who_may_needle,
         "sources": " | ".join(
             f"{s.title} <{s.url or 'no URL'}> ({s.published or 'undated'})" for s in period.sources
         ),
         "conflicts": len(period.conflicts),
+        "reviewed_on": period.reviewed_on,
     }
     return {k: "" if v is None else v for k, v in row.items()}
 
@@ -69,7 +73,7 @@ def export_csv() -> str:
 
 
 def export_json_data() -> dict[str, Any]:
-    kb = shipped()
+    kb = current()
     jurisdictions = []
     for code in ALL_CODES:
         data = kb.files.get(code)
@@ -77,6 +81,7 @@ def export_json_data() -> dict[str, Any]:
             {
                 "jurisdiction": code,
                 "name": BY_CODE[code].name,
+                "reviewed_on": str(data.reviewed_on) if data else None,
                 "periods": [
                     p.model_dump(mode="json")
                     for prof in kb.professions_in(code)
@@ -87,8 +92,9 @@ def export_json_data() -> dict[str, Any]:
                         **c.model_dump(mode="json", exclude={"decided_on", "as_of", "source"}),
                         "speaks_to": (d.isoformat() if (d := claim_date(c)) else None),
                         "source": {
-                            **c.source.model_dump(mode="json", exclude={"published"}),
+                            **c.source.model_dump(mode="json", exclude={"published", "accessed"}),
                             "published": str(c.source.published) if c.source.published else None,
+                            "accessed": str(c.source.accessed) if c.source.accessed else None,
                         },
                     }
                     for c in (data.claims if data else [])

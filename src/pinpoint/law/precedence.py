@@ -1,16 +1,13 @@
-"""How Pinpoint chooses between sources that disagree, and finds the disagreements.
+"""The written rule for choosing between sources (docs/law-data.md, "disagreements").
 
-The rule, in one place (docs/law-data.md explains it for readers):
-
-1. Newer law over older law. Each claim speaks to the period that contains its date:
-   the date of the legal act it reports (``decided_on``), else the source's publication
-   date, else an estimate for an undated source (``as_of``). A claim with no date at all
-   speaks to the latest period, as an undated web page describes the law of its day.
-2. Within one period, primary law and board text over secondary summaries: a claim is
-   *primary* when its source is an official text (tier 1), or a professional secondary
-   source (tier 2) reporting a dated legal act with its citation. Opponents' documents,
-   consumer articles and weak copies (tiers 3-5) are never primary. Among claims of the
-   same kind, the newer one wins; an undated claim ranks below every dated one.
+1. Newer law over older law: each claim speaks to the period that contains its date
+   (the legal act's date, else the source's publication date, else an estimate, else
+   the day an undated page was read); a claim with no date at all speaks to the
+   current period.
+2. Within one period, primary law and board text over secondary summaries. A claim
+   is primary when its source is official text (tier 1), or a professional secondary
+   source (tier 2) that reports a dated legal act with its citation. Among claims of
+   the same kind the newer one wins; an undated claim ranks below every dated one.
 
 A record's choice is valid when its best supporting claim ranks at least as high as every
 claim that contradicts it; a tie must be explained by the record's ``choice_note``.
@@ -22,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pinpoint.law.data_schema import ClaimData, RecordData
+from pinpoint.law.dates import PartialDate
 from pinpoint.law.vocabulary import Basis
 
 COMPARED_FIGURES = ("min_training_hours", "min_in_person_hours", "min_years_licensed")
@@ -29,10 +27,22 @@ COMPARED_FIGURES = ("min_training_hours", "min_in_person_hours", "min_years_lice
 
 def claim_date(claim: ClaimData) -> date | None:
     """The date a claim speaks to, or None when it has no date at all."""
-    for partial in (claim.decided_on, claim.source.published, claim.as_of):
+    source = claim.source
+    for partial in (claim.decided_on, source.published, claim.as_of, source.accessed):
         if partial is not None:
             return partial.start
     return None
+
+
+def is_estimate(claim: ClaimData) -> bool:
+    """True when the claim speaks to an estimated date (``as_of``), not a stated one."""
+    return claim.as_of is not None and claim.decided_on is None and claim.source.published is None
+
+
+def stated_dates(claim: ClaimData) -> list[PartialDate]:
+    """Dates the claim's source actually states: the act, publication, or reading day."""
+    source = claim.source
+    return [d for d in (claim.decided_on, source.published, source.accessed) if d is not None]
 
 
 def is_primary(claim: ClaimData) -> bool:

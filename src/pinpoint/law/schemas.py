@@ -19,6 +19,9 @@ class SourcePublic(_Public):
     url: str | None = Field(description="Where the source can be read; null for offline articles.")
     published: date | None = Field(description="Publication date; first day of the month or year.")
     published_precision: Precision | None = Field(description="How precisely `published` is known.")
+    accessed: date | None = Field(
+        default=None, description="For an undated source, the day Pinpoint read it."
+    )
     tier: int = Field(description="1 official text … 5 weak copy; see docs/law-data.md.")
 
 
@@ -34,6 +37,11 @@ class RequirementsPublic(_Public):
     adverse_event_reporting: bool | None = None
     adverse_event_deadline_days: int | None = None
     may_delegate: bool | None = None
+    filing: str | None = Field(
+        default=None,
+        description="What must be filed with the board before needling, when "
+        "`registration_required` (an acknowledgement, attestation, proof of training...).",
+    )
     notes: str | None = None
 
 
@@ -46,6 +54,11 @@ class ConflictPublic(_Public):
     citation: str | None
     source: SourcePublic
     reason: str = Field(description="Why Pinpoint's answer was preferred, by the written rule.")
+
+
+class RequirementSourcePublic(_Public):
+    field: str = Field(description="The requirement, e.g. `written_consent`.")
+    sources: list[SourcePublic] = Field(description="The sources that state it.")
 
 
 class LawStatus(_Public):
@@ -62,9 +75,21 @@ class LawStatus(_Public):
     citation: str | None
     summary: str
     requirements: RequirementsPublic
+    requirement_sources: list[RequirementSourcePublic] = Field(
+        default_factory=list, description="For each requirement shown, the sources that state it."
+    )
+    who_may_needle: str | None = Field(
+        default=None, description="Who may needle here, where a source names it."
+    )
     sources: list[SourcePublic]
     conflicts: list[ConflictPublic]
     choice_note: str | None = None
+    reviewed_on: date | None = Field(
+        default=None, description="When this jurisdiction's sources were last checked."
+    )
+    review_overdue: bool = Field(
+        default=False, description="True when that check is more than a year old."
+    )
 
 
 class LawList(_Public):

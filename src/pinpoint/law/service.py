@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
-from pinpoint.law.data_schema import ClaimData, SourceData
+from pinpoint.law.data_schema import REQUIREMENT_FIELDS, ClaimData, SourceData
 from pinpoint.law.dates import PartialDate
 from pinpoint.law.eligibility import Eligibility, PractitionerFacts, judge
 from pinpoint.law.jurisdictions import ALL_CODES, BY_CODE, parse_jurisdiction
-from pinpoint.law.knowledge import KnowledgeBase, Period, shipped
+from pinpoint.law.knowledge import KnowledgeBase, Period, current, overlay_key
 from pinpoint.law.precedence import claim_date
 from pinpoint.law.schemas import (
     ConflictPublic,
     LawList,
     LawStatus,
+    RequirementSourcePublic,
     RequirementsPublic,
     SourcePublic,
     Timeline,
 )
 from pinpoint.law.vocabulary import Profession, Status, parse_profession
+
+REVIEW_MAX_AGE = timedelta(days=365)
 
 
 def _source(source: SourceData) -> SourcePublic:
@@ -29,11 +32,12 @@ def _source(source: SourceData) -> SourcePublic:
         url=source.url,
         published=published.start if published else None,
         published_precision=published.precision if published else None,
+        accessed=source.accessed.start if source.accessed else None,
         tier=source.tier,
     )
 
 
-def _sources(claims: tuple[ClaimData, ...]) -> list[SourcePublic]:
+def _sources(claims: tuple[ClaimData, ...] | list[ClaimData]) -> list[SourcePublic]:
     """Distinct sources, newest first (undated last)."""
     seen: dict[tuple[str, str | None], SourcePublic] = {}
     for claim in claims:
@@ -46,19 +50,33 @@ def _start(partial: PartialDate | None) -> date | None:
     return partial.start if partial else None
 
 
-def _since(period: Period) -> PartialDate | None:
-    """When the status took effect: stated, or the date of the legal act that opened it."""
+def _requirement_sources(period: Period, kb: KnowledgeBase) -> list[RequirementSourcePublic]:
+    """For each requirement the record shows, the claims among its sources that state it."""
     record = period.record
-    if record.since is not None or record.since_unknown:
-        return record.since
-    if any(c.decided_on == record.valid_from for c in period.supporting):
-        return record.valid_from
-    return None
+    claims = {c.id: c for c in kb.files[period.jurisdiction].claims}
+    ids = dict.fromkeys([*(record.requirement_sources or record.sources), *record.sources])
+    backing = [claims[i] for i in ids]
+    found = []
+    for name in REQUIREMENT_FIELDS:
+        value = getattr(record.requirements, name)
+        if value is None:
+            continue
+        stating = [c for c in backing if getattr(c, name) == value]
+        found.append(RequirementSourcePublic(field=name, sources=_sources(stating)))
+    return found
 
 
-def _answer(period: Period, on: date) -> LawStatus:
+def _review(jurisdiction: str, kb: KnowledgeBase) -> tuple[date | None, bool]:
+    reviewed = kb.reviewed_on(jurisdiction)
+    if reviewed is None:
+        return None, True
+    return reviewed.start, date.today() - reviewed.start > REVIEW_MAX_AGE
+
+
+def _answer(period: Period, on: date, kb: KnowledgeBase) -> LawStatus:
     record = period.record
-    since = _since(period)
+    since = period.since
+    reviewed_on, overdue = _review(period.jurisdiction, kb)
     return LawStatus(
         jurisdiction=period.jurisdiction,
         jurisdiction_name=BY_CODE[period.jurisdiction].name,
@@ -73,6 +91,8 @@ def _answer(period: Period, on: date) -> LawStatus:
         citation=record.citation,
         summary=record.summary,
         requirements=RequirementsPublic(**record.requirements.model_dump()),
+        requirement_sources=_requirement_sources(period, kb),
+        who_may_needle=record.who_may_needle,
         sources=_sources(period.supporting),
         conflicts=[
             ConflictPublic(
@@ -88,6 +108,8 @@ def _answer(period: Period, on: date) -> LawStatus:
             for c in period.conflicts
         ],
         choice_note=record.choice_note,
+        reviewed_on=reviewed_on,
+        review_overdue=overdue,
     )
 
 
@@ -98,8 +120,12 @@ def _unknown(jurisdiction: str, profession: Profession, on: date, kb: KnowledgeB
             f"No source in Pinpoint speaks to this date; the first record begins "
             f"{timeline[0].starts.isoformat()}."
         )
+    elif timeline:
+        summary = "No source in Pinpoint speaks to this date."
     else:
         summary = f"Pinpoint has no sourced record for {profession.label}s here."
+    later = [p.starts for p in timeline if p.starts > on]
+    reviewed_on, overdue = _review(jurisdiction, kb)
     return LawStatus(
         jurisdiction=jurisdiction,
         jurisdiction_name=BY_CODE[jurisdiction].name,
@@ -109,25 +135,31 @@ def _unknown(jurisdiction: str, profession: Profession, on: date, kb: KnowledgeB
         since=None,
         since_precision=None,
         valid_from=None,
-        valid_until=timeline[0].starts if timeline and on < timeline[0].starts else None,
+        valid_until=min(later) if later else None,
         basis=None,
         citation=None,
         summary=summary,
         requirements=RequirementsPublic(),
         sources=[],
         conflicts=[],
+        reviewed_on=reviewed_on,
+        review_overdue=overdue,
     )
 
 
 @lru_cache(maxsize=4096)
-def _cached_status(jurisdiction: str, profession: Profession, on: date) -> LawStatus:
-    return status_in(shipped(), jurisdiction, profession, on)
+def _cached_status(key: str, jurisdiction: str, profession: Profession, on: date) -> LawStatus:
+    return status_in(current(), jurisdiction, profession, on)
 
 
 def status_in(kb: KnowledgeBase, jurisdiction: str, profession: Profession, on: date) -> LawStatus:
     """The answer for a validated jurisdiction code and profession from one knowledge base."""
     period = kb.period_on(jurisdiction, profession, on)
-    return _answer(period, on) if period else _unknown(jurisdiction, profession, on, kb)
+    return _answer(period, on, kb) if period else _unknown(jurisdiction, profession, on, kb)
+
+
+def _profession(profession: str | Profession) -> Profession:
+    return profession if isinstance(profession, Profession) else parse_profession(profession)
 
 
 def law_status(
@@ -137,20 +169,30 @@ def law_status(
 ) -> LawStatus:
     """Dry needling status in a jurisdiction for a profession on a date (default today)."""
     code = parse_jurisdiction(jurisdiction).code
-    prof = profession if isinstance(profession, Profession) else parse_profession(profession)
-    return _cached_status(code, prof, on or date.today())
+    return _cached_status(overlay_key(), code, _profession(profession), on or date.today())
 
 
 def list_law(
     profession: str | Profession = Profession.PHYSICAL_THERAPIST, on: date | None = None
 ) -> LawList:
     """Every jurisdiction's status for one profession on one date."""
-    prof = profession if isinstance(profession, Profession) else parse_profession(profession)
+    prof = _profession(profession)
     day = on or date.today()
+    key = overlay_key()
     return LawList(
         on=day,
         profession=prof,
-        jurisdictions=[_cached_status(code, prof, day) for code in ALL_CODES],
+        jurisdictions=[_cached_status(key, code, prof, day) for code in ALL_CODES],
+    )
+
+
+def timeline_in(kb: KnowledgeBase, code: str, profession: Profession) -> Timeline:
+    """Every recorded period for a jurisdiction and profession in one knowledge base."""
+    return Timeline(
+        jurisdiction=code,
+        jurisdiction_name=BY_CODE[code].name,
+        profession=profession,
+        periods=[_answer(p, p.starts, kb) for p in kb.timeline(code, profession)],
     )
 
 
@@ -159,18 +201,11 @@ def timeline(
 ) -> Timeline:
     """Every recorded period for a jurisdiction and profession, oldest first."""
     code = parse_jurisdiction(jurisdiction).code
-    prof = profession if isinstance(profession, Profession) else parse_profession(profession)
-    periods = shipped().timeline(code, prof)
-    return Timeline(
-        jurisdiction=code,
-        jurisdiction_name=BY_CODE[code].name,
-        profession=prof,
-        periods=[_answer(p, p.starts) for p in periods],
-    )
+    return timeline_in(current(), code, _profession(profession))
 
 
 def professions_with_data(jurisdiction: str) -> list[Profession]:
-    return shipped().professions_in(parse_jurisdiction(jurisdiction).code)
+    return current().professions_in(parse_jurisdiction(jurisdiction).code)
 
 
 def practitioner_eligibility(

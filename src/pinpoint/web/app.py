@@ -11,6 +11,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from pinpoint import __version__
 from pinpoint.config import Settings, get_settings
+from pinpoint.law.knowledge import use_folder as use_law_folder
 from pinpoint.web import errors, failures
 from pinpoint.web.api import audit as audit_api
 from pinpoint.web.api import auth as auth_api
@@ -19,6 +20,7 @@ from pinpoint.web.api import credentials as credentials_api
 from pinpoint.web.api import directory as directory_api
 from pinpoint.web.api import law as law_api
 from pinpoint.web.api import outcomes as outcomes_api
+from pinpoint.web.fhir import router as fhir_router
 from pinpoint.web.pages import routes as pages
 
 WEB = resources.files("pinpoint.web")
@@ -26,6 +28,7 @@ WEB = resources.files("pinpoint.web")
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    use_law_folder(settings.law_dir)  # an operator's law corrections, checked before serving
     app = FastAPI(
         title="Pinpoint",
         version=__version__,
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_api.router, prefix="/api/v1")
     app.include_router(audit_api.router, prefix="/api/v1")
     app.include_router(care_api.router, prefix="/api/v1")
+    app.include_router(fhir_router)
     app.include_router(outcomes_api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(WEB / "static")), name="static")

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pinpoint.audit.service import record_denial
 from pinpoint.errors import PinpointError, Unavailable
 from pinpoint.web.deps import get_engine
+from pinpoint.web.fhir import responses as fhir_responses
 
 log = logging.getLogger("pinpoint.web")
 
@@ -54,6 +55,8 @@ def respond(
     request: Request, status: int, message: str, field: str | None, loc: list[Any] | None = None
 ) -> Response:
     """The error as JSON for clients, or as an error page for a browser asking for HTML."""
+    if fhir_responses.is_fhir(request):
+        return fhir_responses.error_response(status, message, field)
     if _wants_html(request):
         templates = request.app.state.templates
         page: Response = templates.TemplateResponse(
@@ -117,7 +120,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         {"loc": list(e.get("loc", [])), "msg": str(e.get("msg")), "type": str(e.get("type"))}
         for e in errors
     ]
-    if _wants_html(request):
+    if _wants_html(request) or fhir_responses.is_fhir(request):
         return respond(request, 422, message, field)
     return JSONResponse(body, status_code=422)
 

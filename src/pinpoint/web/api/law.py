@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from pinpoint.law.dates import parse_day
+from pinpoint.law.knowledge import overlay_key
 from pinpoint.law.schemas import LawList, LawStatus
 from pinpoint.law.service import law_status, list_law
 
@@ -29,7 +30,7 @@ def _day(on: str | None) -> date:
 
 
 @lru_cache(maxsize=8192)
-def _status_bytes(state: str, profession: str, on: date) -> bytes:
+def _status_bytes(_folder: str, state: str, profession: str, on: date) -> bytes:
     return law_status(state, profession, on).model_dump_json().encode()
 
 
@@ -38,7 +39,7 @@ async def get_law_status(
     state: str, profession: ProfessionQuery = "physical_therapist", on: OnQuery = None
 ) -> Response:
     """The status on a date, with requirements, sources and disagreeing sources."""
-    body = _status_bytes(state.upper(), profession.lower(), _day(on))
+    body = _status_bytes(overlay_key(), state.upper(), profession.lower(), _day(on))
     return Response(body, media_type="application/json")
 
 

@@ -1,6 +1,6 @@
 """Public pages: home, the law map, one jurisdiction's law, and patient education.
 
-Each route parses its query, builds a typed context (``context.py``) and renders it.
+Each route parses its query, builds a typed context (``law_context.py``) and renders it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pinpoint.directory.geo import state_for_zip
-from pinpoint.web.pages import accounts, clinic, context, directory
-from pinpoint.web.pages.learn import LearnPage
+from pinpoint.web.pages import accounts, clinic, directory, law_context
+from pinpoint.web.pages.learn import learn_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
@@ -33,7 +33,7 @@ def render(request: Request, template: str, page: Any) -> Response:
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return render(request, "home.html", context.law_map(context.Query.parse(None, None)))
+    return render(request, "home.html", law_context.law_map(law_context.Query.parse(None, None)))
 
 
 @router.get("/zip")
@@ -43,17 +43,19 @@ def zip_to_state(zip_code: Annotated[str, Query(alias="zip")] = "") -> Response:
 
 @router.get("/law")
 def law_map(request: Request, on: OnQuery = None, profession: ProfessionQuery = None) -> Response:
-    return render(request, "law_map.html", context.law_map(context.Query.parse(on, profession)))
+    return render(
+        request, "law_map.html", law_context.law_map(law_context.Query.parse(on, profession))
+    )
 
 
 @router.get("/law/{state}")
 def law_state(
     request: Request, state: str, on: OnQuery = None, profession: ProfessionQuery = None
 ) -> Response:
-    page = context.state_page(state, context.Query.parse(on, profession))
+    page = law_context.state_page(state, law_context.Query.parse(on, profession))
     return render(request, "law_state.html", page)
 
 
 @router.get("/learn")
 def learn(request: Request) -> Response:
-    return render(request, "learn.html", LearnPage())
+    return render(request, "learn.html", learn_page())

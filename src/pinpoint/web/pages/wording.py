@@ -137,42 +137,72 @@ def _reporting(req: RequirementsPublic) -> str | None:
     return "Serious side effects must be reported to the board."
 
 
-def requirement_sentences(req: RequirementsPublic) -> list[str]:
-    """Each recorded requirement as a plain sentence; unrecorded ones are left out."""
+def _registration(req: RequirementsPublic) -> str | None:
+    if req.registration_required is None:
+        return None
+    if not req.registration_required:
+        return "No registration or filing with the board is needed."
+    if req.filing:
+        return f"Before needling, the practitioner must file with the board: {req.filing}."
+    return "The practitioner must register with, or be endorsed by, the state board."
+
+
+def requirement_lines(req: RequirementsPublic) -> list[tuple[tuple[str, ...], str]]:
+    """Each recorded requirement as (the fields it words, a plain sentence)."""
     years = req.min_years_licensed
     sessions = req.min_supervised_sessions
-    lines = [
-        _hours(req),
-        f"Licensed for at least {_plural(years, 'year')} before needling." if years else None,
-        f"At least {sessions} supervised needling sessions." if sessions else None,
-        _flag(
-            req.written_consent,
-            "The patient signs a written consent before treatment.",
-            "The law does not ask for written consent.",
+    lines: list[tuple[tuple[str, ...], str | None]] = [
+        (("min_training_hours", "min_in_person_hours"), _hours(req)),
+        (
+            ("min_years_licensed",),
+            f"Licensed for at least {_plural(years, 'year')} before needling." if years else None,
         ),
-        _flag(
-            req.registration_required,
-            "The practitioner must register with, or be endorsed by, the state board.",
-            "No registration with the board is needed.",
+        (
+            ("min_supervised_sessions",),
+            f"At least {sessions} supervised needling sessions." if sessions else None,
         ),
-        _flag(
-            req.course_approval_required,
-            "The training course must be approved by the board.",
-            "The board does not approve courses.",
+        (
+            ("written_consent",),
+            _flag(
+                req.written_consent,
+                "The patient gives informed consent, in writing or recorded in the chart, "
+                "before treatment.",
+                "The law does not ask for written consent.",
+            ),
         ),
-        _flag(
-            req.written_referral,
-            "A written referral (for example from a physician) is needed.",
-            "No referral is needed.",
+        (("registration_required",), _registration(req)),
+        (
+            ("course_approval_required",),
+            _flag(
+                req.course_approval_required,
+                "The training course must be approved (by the board or a body it names).",
+                "The board does not approve courses.",
+            ),
         ),
-        _reporting(req),
-        _flag(
-            req.may_delegate,
-            "It may be delegated to assistants.",
-            "It may not be delegated to assistants.",
+        (
+            ("written_referral",),
+            _flag(
+                req.written_referral,
+                "A written referral (for example from a physician) is needed.",
+                "No referral is needed.",
+            ),
+        ),
+        (("adverse_event_reporting", "adverse_event_deadline_days"), _reporting(req)),
+        (
+            ("may_delegate",),
+            _flag(
+                req.may_delegate,
+                "It may be delegated to assistants.",
+                "It may not be delegated to assistants or anyone else.",
+            ),
         ),
     ]
-    return [line for line in lines if line]
+    return [(fields, line) for fields, line in lines if line]
+
+
+def requirement_sentences(req: RequirementsPublic) -> list[str]:
+    """Each recorded requirement as a plain sentence; unrecorded ones are left out."""
+    return [line for _fields, line in requirement_lines(req)]
 
 
 def day(value: date) -> str:
@@ -192,9 +222,9 @@ def partial_day(value: date | None, precision: Precision | None) -> str:
 
 
 def published(source: SourcePublic) -> str:
-    """``Published January 2026``, or ``Undated``."""
+    """``Published January 2026``, ``Undated, read 1 December 2026`` or ``Undated``."""
     if source.published is None:
-        return "Undated"
+        return f"Undated, read {day(source.accessed)}" if source.accessed else "Undated"
     return f"Published {partial_day(source.published, source.published_precision)}"
 
 

@@ -1,4 +1,4 @@
-"""Typed page contexts, each built from one or two law-service calls.
+"""Typed contexts for the law pages (map, state page), each from one or two law-service calls.
 
 Routes parse the query, call a builder here and render its result; templates only
 format what these objects hold, so tests can check a page's facts without HTML.
@@ -198,17 +198,39 @@ class PeriodView:
 
 
 @dataclass(frozen=True)
+class RequirementView:
+    """One requirement in words, with the sources that state it."""
+
+    text: str
+    sources: list[SourceView]
+
+
+@dataclass(frozen=True)
 class StatePage:
     query: Query
     law: LawStatus
     status: StatusView
     headline: str
     basis: str | None
-    requirements: list[str]
+    requirement_views: list[RequirementView]
     periods: list[PeriodView]
     sources: list[SourceView]
     conflicts: list[ConflictView]
     professions: list[Profession]
+
+    @property
+    def requirements(self) -> list[str]:
+        return [r.text for r in self.requirement_views]
+
+    @property
+    def hours_recorded(self) -> bool:
+        req = self.law.requirements
+        return req.min_training_hours is not None or req.min_in_person_hours is not None
+
+    @property
+    def reviewed_text(self) -> str | None:
+        reviewed = self.law.reviewed_on
+        return wording.day(reviewed) if reviewed else None
 
     @property
     def on_text(self) -> str:
@@ -233,6 +255,18 @@ def source_view(source: SourcePublic) -> SourceView:
     tier = wording.TIER_WORDS.get(source.tier, f"tier {source.tier}")
     when = wording.partial_day(source.published, source.published_precision)
     return SourceView(source.title, source.url, wording.published(source), when, tier)
+
+
+def _requirement_views(law: LawStatus) -> list[RequirementView]:
+    stated = {r.field: r.sources for r in law.requirement_sources}
+    views = []
+    for fields, text in wording.requirement_lines(law.requirements):
+        seen: dict[tuple[str, str | None], SourcePublic] = {}
+        for name in fields:
+            for source in stated.get(name, []):
+                seen.setdefault((source.title, source.url), source)
+        views.append(RequirementView(text, [source_view(s) for s in seen.values()]))
+    return views
 
 
 def _conflict(conflict: ConflictPublic) -> ConflictView:
@@ -294,7 +328,7 @@ def state_page(state: str, query: Query) -> StatePage:
         status=StatusView(law.status),
         headline=wording.headline(law.status, query.profession, law.jurisdiction_name),
         basis=wording.BASIS_WORDS[law.basis] if law.basis else None,
-        requirements=wording.requirement_sentences(law.requirements),
+        requirement_views=_requirement_views(law),
         periods=[_period(p, query.on) for p in history],
         sources=[source_view(s) for s in law.sources],
         conflicts=[_conflict(c) for c in law.conflicts],
