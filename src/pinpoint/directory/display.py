@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[A-Za-z0-9']+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")  # letters and digits of any script, O'Brien
 _KEEP_UPPER = frozenset(
     {"II", "III", "IV", "V", "VI", "N", "S", "E", "W", "NE", "NW", "SE", "SW", "PO", "US", "LLC"}
 )
