@@ -10,6 +10,7 @@ from pinpoint.actors import Actor
 from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
+from pinpoint.directory.service import practitioner_names
 from pinpoint.outcomes.charts import figure_size
 from pinpoint.outcomes.progress import patient_progress
 from pinpoint.outcomes.progress_schemas import Progress
@@ -59,6 +60,7 @@ class ChartPage:
     chart: PatientChart
     read_only: bool
     clinic: ClinicInfo
+    needler_names: dict[str, str] = field(default_factory=dict)  # by NPI, from the directory
     progress: dict[int, Progress] = field(default_factory=dict)
 
     @staticmethod
@@ -74,5 +76,11 @@ class ChartPage:
 
 def chart_page(engine: Engine, actor: Actor, patient_id: int) -> ChartPage:
     chart = service.get_patient(engine, actor, patient_id)
-    progress = patient_progress(engine, actor, patient_id)
-    return ChartPage(chart, not actor.is_staff, clinic_info(engine, actor), progress)
+    npis = [s.practitioner_npi for e in chart.episodes for s in e.sessions]
+    return ChartPage(
+        chart,
+        read_only=not actor.is_staff,
+        clinic=clinic_info(engine, actor),
+        needler_names=practitioner_names(engine, npis),
+        progress=patient_progress(engine, actor, patient_id),
+    )
