@@ -28,3 +28,5 @@ typecheck:
 bench:
 	$(PY) bench/bench_law_cli.py
 	$(PY) bench/bench_http_law.py
+	$(PY) bench/bench_http_headers.py
+	$(PY) bench/bench_outcomes.py

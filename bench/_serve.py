@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -83,11 +84,19 @@ def _percentile(out: str, pct: int) -> str:
     return found.group(1)
 
 
-def wrk(url: str, connections: int = 64, seconds: int = 10, threads: int = 2) -> WrkResult:
-    """One bounded wrk run (fixed duration and connection count) against a loopback URL."""
+def wrk(
+    url: str,
+    connections: int = 64,
+    seconds: int = 10,
+    threads: int = 2,
+    script: Path | None = None,
+) -> WrkResult:
+    """One bounded wrk run (fixed duration and connection count) against a loopback URL,
+    optionally with a Lua script that chooses each request."""
     assert url.startswith("http://127.0.0.1:"), "load tests only target this machine"
+    lua = ["-s", str(script)] if script else []
     out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", *lua, url],
         capture_output=True,
         text=True,
         check=True,

@@ -48,9 +48,9 @@ from pinpoint.care.models import NeedlingSession, SessionMuscle
 from pinpoint.care.schemas import ConsentCreate, EpisodeCreate, PatientCreate, ScreeningCreate
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
-from pinpoint.directory import search_index
 from pinpoint.directory.models import Practitioner, TrainingCredential
 from pinpoint.directory.npi import make_npi
+from pinpoint.directory.search.cache import invalidate
 
 POSTGRES_URL = os.environ.get(
     "PINPOINT_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -156,7 +156,7 @@ def seed(engine: Engine) -> list[Clinician]:
                 for i, npi in enumerate(npis)
             ],
         )
-    search_index.invalidate(engine)
+    invalidate(engine)
 
     clinicians = []
     for i, npi in enumerate(npis):

@@ -31,7 +31,9 @@ from sqlalchemy import Engine, text
 
 from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
-from pinpoint.directory import geo, search_index
+from pinpoint.directory import geo
+from pinpoint.directory.search import cache, postgis
+from pinpoint.directory.search.index import PageQuery
 from pinpoint.directory.service import find_practitioners_near, search_practitioners_json
 
 # City-centre ZIPs of large US metros, with rough weights (millions of people).
@@ -169,7 +171,7 @@ def fill(engine: Engine, rows: list[tuple[object, ...]]) -> None:
             marks = ", ".join("?" * 23)
             raw.executemany(f"INSERT INTO practitioners ({COLUMNS}) VALUES ({marks})", rows)
     if engine.dialect.name == "postgresql":
-        search_index.refresh_points(engine)
+        postgis.refresh_points(engine)
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     print(
@@ -226,12 +228,12 @@ def main() -> None:
     upgrade(sqlite)
     fill(sqlite, rows)
     t = time.perf_counter()
-    index = search_index.warm(sqlite)  # what a server worker does at startup
+    index = cache.warm(sqlite)  # what a server worker does at startup
     print(f"  index built from SQLite in {time.perf_counter() - t:.1f} s ({len(index):,} rows)")
     c = geo.zip_centroid
     report(
         "index.find only (total + page rows, no records built)",
-        timed(lambda z: index.find(*c(z), radius, (), None, 50, 0), zips),
+        timed(lambda z: index.find(PageQuery(*c(z), radius)), zips),
         floor,
     )
     report(
@@ -272,7 +274,7 @@ def pg_search(
     fill(pg, rows)
     print("PostgreSQL")
     t = time.perf_counter()
-    search_index.warm(pg)
+    cache.warm(pg)
     print(f"  index built from PostgreSQL in {time.perf_counter() - t:.1f} s")
     report(
         "search_practitioners_json, PostgreSQL (in-process index)",
@@ -284,7 +286,7 @@ def pg_search(
         timed(lambda z: find_practitioners_near(pg, z, radius), zips),
         floor,
     )
-    s = search_index.postgis_schema(pg)
+    s = postgis.postgis_schema(pg)
     point = f"{s}.geography({s}.st_setsrid({s}.st_makepoint(%(lon)s, %(lat)s), 4326))"
     within = f"{s}.st_dwithin(geog, {point}, %(m)s, false)"
     bare_sql = (
@@ -315,7 +317,7 @@ def pg_search(
     report("  (not used: exact ST_DWithin COUNT(*) for the total)", pg_count, pg_floor)
     p = geo.zip_centroid("60601")
     print("  plan of the PostGIS page statement in Chicago, as prepared and run:")
-    for line in search_index.postgis_plan(pg, p.latitude, p.longitude, radius):
+    for line in postgis.postgis_plan(pg, p.latitude, p.longitude, radius):
         print("    " + line)
     pg.dispose()
 

@@ -36,3 +36,11 @@ def test_every_api_route_is_documented(tmp_path: Path) -> None:
     text = (DOCS / "api.md").read_text(encoding="utf-8")
     missing = [path for path in schema["paths"] if path not in text]
     assert missing == []
+
+
+def test_every_setting_is_in_the_readme_configuration_table() -> None:
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration") :]
+    names = [f"PINPOINT_{name.upper()}" for name in Settings.model_fields]
+    assert names
+    assert [name for name in names if f"`{name}`" not in table] == []

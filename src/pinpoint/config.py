@@ -57,6 +57,15 @@ class Settings(BaseSettings):
         ),
     )
 
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=1024,
+        description=(
+            "PINPOINT_MAX_BODY_BYTES: largest request body the web server accepts (bytes); "
+            "larger ones answer 413 before they are read."
+        ),
+    )
+
     trusted_proxies: str = Field(
         default="",
         description=(

@@ -71,7 +71,7 @@ def test_the_results_map_shows_each_place_with_a_text_alternative(
     assert dots.count() == 2
     assert svg.locator("circle.dot-eligible").is_visible()
     titles = svg.locator("title").all_text_contents()
-    assert any(t.startswith("Nora Nearby, 0 mi away, eligible") for t in titles)
+    assert any(t.startswith("Nora Nearby, PT, 0 mi away, eligible") for t in titles)
     assert "Training not on record" in figure.locator(".rm-legend").inner_text()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "find_map.png"), full_page=True)

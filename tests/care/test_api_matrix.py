@@ -36,7 +36,6 @@ NOT_CLINICAL = {
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/credentials"),  # directory operators' training entry
-    ("POST", "/api/v1/practitioners/{npi}/credentials"),
 }
 # Reads a patient user may make of their own record.
 PATIENT_READS = {
@@ -47,6 +46,7 @@ PATIENT_READS = {
     ("GET", "/api/v1/assessments/{id}"),
     ("GET", "/api/v1/episodes/{id}/assignments"),
     ("GET", "/api/v1/adverse-events/{id}"),
+    ("GET", "/api/v1/episodes/{id}/progress"),
 }
 # What a patient user may write about their own record: their questionnaires, and a side
 # effect after one of their sessions.
@@ -190,6 +190,9 @@ REQUESTS: dict[tuple[str, str], tuple[Target | None, Body]] = {
         lambda w: w.new_alert(),
         lambda w: {"action": "Called the patient the same day; safety plan agreed."},
     ),
+    ("GET", "/api/v1/episodes/{id}/progress"): (_episode, lambda w: None),
+    ("GET", "/api/v1/episodes/{id}/report.pdf"): (_episode, lambda w: None),
+    ("GET", "/api/v1/dashboard"): (None, lambda w: None),
 }
 
 

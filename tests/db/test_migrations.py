@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from pinpoint.db.base import Base
+from pinpoint.db.engine import make_engine
 from pinpoint.db.migrate import upgrade
 from pinpoint.db.models import import_all_models
 
@@ -49,3 +50,31 @@ def test_the_audit_log_refuses_updates_and_deletes(engine: Engine) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT outcome FROM audit_events")).scalars().all() == ["ok"]
+
+
+def test_the_schema_head_read_from_the_files_is_alembics_head() -> None:
+    from pinpoint.db.migrate import head_revision, schema_head
+
+    assert schema_head() == head_revision()
+
+
+def test_ensure_schema_migrates_a_new_database_once_then_only_checks(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pinpoint.db import migrate
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert migrate.stored_revisions(conn) is None
+        migrate.ensure_schema(engine)
+        with engine.connect() as conn:
+            assert migrate.is_current(migrate.stored_revisions(conn))
+
+        def refuse(*_args: object) -> None:
+            raise AssertionError("a current database must not be migrated again")
+
+        monkeypatch.setattr(migrate, "upgrade", refuse)
+        migrate.ensure_schema(engine)
+    finally:
+        engine.dispose()

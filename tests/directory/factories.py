@@ -9,21 +9,17 @@ from typing import Any
 
 from sqlalchemy import Engine, insert
 
-from pinpoint.directory import geo, search_index
+from pinpoint.directory import geo
 from pinpoint.directory.models import License, Practitioner, TrainingCredential
+from pinpoint.directory.npi import make_npi
+from pinpoint.directory.search.cache import invalidate
 
 _serial = itertools.count(1)
 
 
 def npi_from(base: int) -> str:
-    """A valid NPI (Luhn check digit over the 80840 prefix) for a 9-digit number."""
-    body = f"{base:09d}"
-    digits = [int(c) for c in "80840" + body]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        doubled = d * 2 if i % 2 == 0 else d
-        total += doubled - 9 if doubled > 9 else doubled
-    return body + str((10 - total % 10) % 10)
+    """A valid NPI (with its check digit) for a 9-digit number."""
+    return make_npi(f"{base:09d}")
 
 
 def practitioner(zip5: str | None = "80202", **overrides: Any) -> dict[str, Any]:
@@ -91,4 +87,4 @@ def add(
             conn.execute(insert(TrainingCredential), creds)
         if lics:
             conn.execute(insert(License), lics)
-    search_index.invalidate(engine)
+    invalidate(engine)

@@ -11,6 +11,8 @@ from pinpoint.cli import run
 from pinpoint.config import Settings
 from tests.directory import factories as f
 
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
+
 
 @pytest.fixture
 def env(db_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -71,6 +73,12 @@ def test_practitioner_json_and_human(
         ["find", "--zip", "80202", "--profession", "dentist"],
         ["practitioner", "42"],
         ["practitioner", f.npi_from(999_999_997)],
+        # Digits int() accepts that are not ASCII: Arabic-Indic, superscript two.
+        ["practitioner", f.npi_from(123_456_789).translate(ARABIC_INDIC)],
+        ["practitioner", "\u00b2" + f.npi_from(123_456_789)[1:]],
+        ["find", "--zip", "80202".translate(ARABIC_INDIC)],
+        ["find", "--zip", "\u00b20202"],
+        ["find", "--zip", "80202", "--radius-miles", "25".translate(ARABIC_INDIC)],
     ],
 )
 def test_bad_input_exits_2_with_one_stderr_line(
@@ -81,3 +89,20 @@ def test_bad_input_exits_2_with_one_stderr_line(
     assert out == ""
     assert err.startswith("error: ")
     assert err.count("\n") == 1
+
+
+def test_find_checks_the_schema_version_instead_of_migrating_again(
+    env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pinpoint.db import preflight
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the database is current: no migration should run")
+
+    monkeypatch.setattr(preflight, "upgrade", refuse)
+    code, out, err = _run(capsys, "find", "--zip", "80202", "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["total"] == 0

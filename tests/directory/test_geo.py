@@ -78,7 +78,10 @@ def test_zip_plus_four_is_cut_to_five_digits() -> None:
     assert geo.zip_centroid("80202-1234") == geo.zip_centroid("80202")
 
 
-@pytest.mark.parametrize("text", ["8020", "802021", "abcde", "", "80 202"])
+@pytest.mark.parametrize(
+    "text",
+    ["8020", "802021", "abcde", "", "80 202", "\u0668\u0660\u0662\u0660\u0662", "\u00b20202"],
+)
 def test_malformed_zip_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InvalidInput) as info:
         geo.zip_centroid(text)
@@ -88,3 +91,12 @@ def test_malformed_zip_is_refused_naming_the_field(text: str) -> None:
 def test_unknown_zip_is_refused() -> None:
     with pytest.raises(InvalidInput, match="unknown ZIP"):
         geo.zip_centroid("00000")
+
+
+@given(st.text(alphabet=st.characters(categories=["Nd", "No"]), min_size=5, max_size=5))
+def test_a_zip_of_any_non_ascii_digit_is_refused_naming_the_field(text: str) -> None:
+    if text.isascii():
+        return
+    with pytest.raises(InvalidInput) as info:
+        geo.parse_zip(text)
+    assert info.value.field == "zip"

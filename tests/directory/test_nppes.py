@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -9,14 +10,19 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
 from pinpoint.db.models import ImportRun
-from pinpoint.directory import nppes_read, nppes_write, nppes_zips, search_index
+from pinpoint.directory import zip_table
 from pinpoint.directory.demo_file import write_demo_file, write_weekly_demo_file
 from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.npi import make_npi
 from pinpoint.directory.nppes import NPPES_COLUMNS, import_nppes
+from pinpoint.directory.nppes import importer as nppes_importer
+from pinpoint.directory.nppes import merge as nppes_merge
+from pinpoint.directory.nppes import read as nppes_read
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
@@ -265,7 +271,7 @@ def test_a_failure_midway_leaves_the_previous_directory(
     def explode(self: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(nppes_write.Writer, "apply_statuses", explode)
+    monkeypatch.setattr(nppes_merge.Merge, "apply_statuses", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         import_nppes(engine, write_nppes(tmp_path / "w.csv", weekly_rows()), progress=False)
     assert _snapshot(engine) == before
@@ -437,7 +443,7 @@ def test_the_search_index_is_refreshed_after_each_successful_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Engine] = []
-    monkeypatch.setattr(search_index, "invalidate", calls.append)
+    monkeypatch.setattr(nppes_importer, "invalidate", calls.append)
     import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
     assert calls == [engine]
     with pytest.raises(InvalidInput):
@@ -462,16 +468,109 @@ def test_the_zip_table_is_cached_from_zipcodes_and_rebuilt_when_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache = tmp_path / "cache" / "zip-centroids.arrow"
-    monkeypatch.setattr(nppes_zips, "cache_path", lambda: cache)
-    nppes_zips.zip_centroids.cache_clear()
+    monkeypatch.setattr(zip_table, "cache_path", lambda: cache)
+    zip_table.zip_centroids.cache_clear()
     try:
-        fresh = nppes_zips.build_zip_centroids()
-        assert nppes_zips.zip_centroids().equals(fresh)
+        fresh = zip_table.build_zip_centroids()
+        assert zip_table.zip_centroids().equals(fresh)
         assert cache.is_file()
-        nppes_zips.zip_centroids.cache_clear()
+        zip_table.zip_centroids.cache_clear()
         cache.write_bytes(b"not arrow")
-        assert nppes_zips.zip_centroids().equals(fresh)
+        assert zip_table.zip_centroids().equals(fresh)
         assert pl.read_ipc(cache).equals(fresh)
     finally:
-        nppes_zips.zip_centroids.cache_clear()
+        zip_table.zip_centroids.cache_clear()
     assert fresh.filter(pl.col("zip5") == "80202").height == 1
+
+
+def _repeating_rows() -> list[dict[str, str]]:
+    """NPIs whose rows span the file: every later row must win as in a one-pass settle."""
+    return [
+        person(50, **{"Provider License Number_1": "OLD50"}),
+        notice(51),  # a notice, then the practitioner row: the row wins
+        person(52),
+        person(51),
+        person(50, **{"Provider License Number_1": "NEW50", f"{PRACTICE} City Name": "GOLDEN"}),
+        notice(52),  # after the row: takes 52 out of search
+        person(53),
+        person(53, "225X00000X"),  # no longer relevant in the same file: not kept, stays
+        notice(54),
+        notice(54, on="02/01/2026"),  # the later notice wins
+        person(1, **{"Last Update Date": "01/20/2026"}),
+        notice(1),  # a practitioner already in the directory, deactivated after its row
+        person(13, "225X00000X"),  # in the directory, no longer relevant
+        person(13, "2255A2300X"),  # ... and relevant again later in the same file
+    ]
+
+
+def _one_row_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hand the writer one row at a time, so that every repeated NPI spans batches."""
+    real = nppes_importer.stream_fast
+
+    def single_rows(*args: Any) -> Any:
+        for batch in real(*args):
+            yield from batch.iter_slices(1)
+
+    monkeypatch.setattr(nppes_importer, "stream_fast", single_rows)
+
+
+@pytest.mark.parametrize("into", ["empty", "filled"])
+def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, into: str
+) -> None:
+    """The import's result does not depend on where the batches are cut."""
+    monthly = write_nppes(tmp_path / "m.csv", monthly_rows())
+    repeating = write_nppes(tmp_path / "r.csv", _repeating_rows())
+    results = []
+    for cut in (False, True):
+        with monkeypatch.context() as patch:
+            if cut:
+                _one_row_batches(patch)
+            with engine.begin() as conn:
+                conn.execute(License.__table__.delete())
+                conn.execute(Practitioner.__table__.delete())
+            if into == "filled":
+                import_nppes(engine, monthly, progress=False)
+            summary = import_nppes(engine, repeating, progress=False)
+        results.append((summary.model_dump(exclude={"seconds"}), _snapshot(engine)))
+    assert results[0] == results[1]
+    _, (_, licenses) = results[1]
+    active = _active(engine)
+    assert [active[npi(n)] for n in (50, 51, 52, 53)] == [True, True, False, True]
+    numbers = {lic[2] for lic in licenses}
+    assert "NEW50" in numbers
+    assert "OLD50" not in numbers
+    if into == "filled":
+        assert not active[npi(1)]
+        assert active[npi(13)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.text(
+                alphabet=st.characters(exclude_characters="\r\n", exclude_categories=["Cs"]),
+                max_size=6,
+            ),
+            min_size=2,
+            max_size=2,
+        ),
+        max_size=8,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+def test_rows_are_counted_as_polars_reads_them(
+    rows: list[list[str]], newline: str, last_newline: bool
+) -> None:
+    def quoted(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"'
+
+    lines = [",".join(quoted(v) for v in row) for row in [["a", "b"], *rows]]
+    text = newline.join(lines) + (newline if last_newline else "")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.csv"
+        path.write_bytes(text.encode())
+        expected = pl.read_csv(path, infer_schema=False).height
+        assert nppes_read.count_rows(path) == expected == len(rows)

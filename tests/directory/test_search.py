@@ -12,9 +12,10 @@ import pytest
 import zipcodes
 from sqlalchemy import Engine, insert, text, update
 
-from pinpoint.directory import geo, search_index
+from pinpoint.directory import geo
 from pinpoint.directory.models import Practitioner
 from pinpoint.directory.schemas import SearchResults
+from pinpoint.directory.search import cache, postgis
 from pinpoint.directory.service import (
     Backend,
     find_practitioners_near,
@@ -109,7 +110,7 @@ def _check(
 
 def _backends(engine: Engine) -> list[Backend]:
     if engine.dialect.name == "postgresql":
-        assert search_index.postgis_schema(engine) is not None
+        assert postgis.postgis_schema(engine) is not None
         return ["index", "postgis"]
     return ["index"]
 
@@ -187,7 +188,7 @@ def test_search_sees_changes_after_invalidate(engine: Engine) -> None:
     assert find_practitioners_near(engine, "80202", 5).total == 1
     with engine.begin() as conn:
         conn.execute(update(Practitioner).values(active=False))
-    search_index.invalidate(engine)
+    cache.invalidate(engine)
     for backend in _backends(engine):
         assert find_practitioners_near(engine, "80202", 5, backend=backend).total == 0
 
@@ -298,7 +299,7 @@ def test_postgis_page_uses_the_knn_index_in_a_dense_city(engine: Engine) -> None
         )
     centre = geo.zip_centroid(zips[0])
     for profs in ((), (Profession.PHYSICAL_THERAPIST,)):
-        plan = "\n".join(search_index.postgis_plan(engine, *centre, 25, profs, 50))
+        plan = "\n".join(postgis.postgis_plan(engine, *centre, 25, profs, 50))
         assert "Index Scan using ix_practitioner_points_geog" in plan, plan
         assert "Order By: (geog OPERATOR(" in plan, plan
         assert "Sort Key" not in plan, plan
@@ -316,7 +317,7 @@ def test_index_refreshes_in_the_background_without_blocking(
     assert find_practitioners_near(engine, "80202", 5).total == 3
     with engine.begin() as conn:  # another process imports: no invalidate() here
         conn.execute(insert(Practitioner), [f.practitioner("80202")])
-    monkeypatch.setattr(search_index, "CHECK_INTERVAL_S", 0.0)
+    monkeypatch.setattr(cache, "CHECK_INTERVAL_S", 0.0)
     # This search answers from the index it has and starts the check in the background.
     assert find_practitioners_near(engine, "80202", 5).total in (3, 4)
     deadline = time.monotonic() + 10

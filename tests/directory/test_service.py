@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from pinpoint.directory.service import find_practitioners_near, get_practitioner, parse_npi
+from pinpoint.directory.npi import parse_npi
+from pinpoint.directory.service import find_practitioners_near, get_practitioner
 from pinpoint.errors import InvalidInput, NotFound
 from tests.directory import factories as f
 
@@ -116,7 +117,7 @@ def test_detail_has_find_fields_plus_licenses_training_and_law(engine: Engine) -
     assert set(data["eligibility"]) == {"verdict", "reasons"}
 
 
-def test_search_hits_have_exactly_spec_fields(engine: Engine) -> None:
+def test_search_hits_have_the_spec_fields_and_the_practice_address(engine: Engine) -> None:
     f.add(engine, [f.practitioner("80202")])
     data = find_practitioners_near(engine, "80202").model_dump(mode="json")
     assert set(data) == {"query", "total", "results"}
@@ -130,4 +131,6 @@ def test_search_hits_have_exactly_spec_fields(engine: Engine) -> None:
         "zip",
         "distance_miles",
         "eligibility",
+        "address_line",  # added beside SPEC's fields: the practice address and phone
+        "phone",
     }

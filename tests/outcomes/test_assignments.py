@@ -23,7 +23,7 @@ from pinpoint.db.engine import transaction
 from pinpoint.errors import Conflict, Forbidden, InvalidInput, NotFound
 from pinpoint.outcomes import assignments
 from pinpoint.outcomes.assessments import record_assessment
-from pinpoint.outcomes.assignments import GRACE_DAYS, due_from, due_state
+from pinpoint.outcomes.assignments import DUE_WINDOW_DAYS, due_from, due_state
 from pinpoint.outcomes.models import Assignment
 from pinpoint.outcomes.records_schemas import AssessmentCreate, AssignmentCreate
 from pinpoint.outcomes.vocabulary import DueState
@@ -44,15 +44,15 @@ class Plan:
 
 
 @given(offset=st.integers(-400, 400))
-def test_a_dated_assignment_is_upcoming_then_due_for_a_week_then_overdue(offset: int) -> None:
+def test_a_dated_assignment_is_due_in_the_week_up_to_its_day_then_overdue(offset: int) -> None:
     due_on = TODAY + timedelta(days=offset)
-    days_late = (TODAY - due_on).days
+    days_ahead = (due_on - TODAY).days
     want = (
-        DueState.UPCOMING
-        if days_late < 0
+        DueState.OVERDUE
+        if days_ahead < 0
         else DueState.DUE
-        if days_late <= GRACE_DAYS
-        else DueState.OVERDUE
+        if days_ahead <= DUE_WINDOW_DAYS
+        else DueState.UPCOMING
     )
     assert due_state(Plan(due_on), TODAY) is want
 
@@ -85,12 +85,12 @@ def test_done_and_cancelled_win_over_any_date() -> None:
     assert due_state(Plan(TODAY, cancelled=True, completed_by=None), TODAY) is DueState.CANCELLED
 
 
-def test_the_grace_edge_is_exact() -> None:
-    due_on = TODAY - timedelta(days=GRACE_DAYS)
-    assert due_state(Plan(due_on), TODAY) is DueState.DUE
-    assert due_state(Plan(due_on - timedelta(days=1)), TODAY) is DueState.OVERDUE
+def test_the_edges_are_exact() -> None:
+    window = TODAY + timedelta(days=DUE_WINDOW_DAYS)
+    assert due_state(Plan(window), TODAY) is DueState.DUE
+    assert due_state(Plan(window + timedelta(days=1)), TODAY) is DueState.UPCOMING
     assert due_state(Plan(TODAY), TODAY) is DueState.DUE
-    assert due_state(Plan(TODAY + timedelta(days=1)), TODAY) is DueState.UPCOMING
+    assert due_state(Plan(TODAY - timedelta(days=1)), TODAY) is DueState.OVERDUE
 
 
 # ---- stored assignments -------------------------------------------------------------------
@@ -120,9 +120,9 @@ ODI = [2, 2, 2, 2, 2, 2, 2, 2, 2, 2]
 
 def test_an_assignment_is_listed_with_its_state(engine: Engine) -> None:
     a = f.chart(engine)
-    made = _assign(engine, a.clinician, a.episode_id, due_on="2025-03-08")
+    made = _assign(engine, a.clinician, a.episode_id, due_on="2025-03-12")
     assert made.state is DueState.DUE
-    assert made.due_from == date(2025, 3, 8)
+    assert made.due_from == date(2025, 3, 12)
     later = _assign(engine, a.clinician, a.episode_id, reason="discharge", due_on="2025-04-20")
     listed = _states(engine, a.clinician, a.episode_id)
     assert [x.id for x in listed] == [made.id, later.id]
@@ -174,8 +174,8 @@ def test_a_closed_episode_takes_only_a_discharge_questionnaire(engine: Engine) -
 def test_an_assessment_answers_the_assignment_due_first(engine: Engine) -> None:
     a = f.chart(engine)
     later = _assign(engine, a.clinician, a.episode_id, reason="discharge", due_on="2025-04-01")
-    first = _assign(engine, a.clinician, a.episode_id, due_on="2025-03-04")
-    nprs = _assign(engine, a.clinician, a.episode_id, instrument="nprs", due_on="2025-03-04")
+    first = _assign(engine, a.clinician, a.episode_id, due_on="2025-03-12")
+    nprs = _assign(engine, a.clinician, a.episode_id, instrument="nprs", due_on="2025-03-12")
     answered = _answer(engine, a.clinician, a.episode_id, "odi", ODI)
     by_id = {x.id: x for x in _states(engine, a.clinician, a.episode_id)}
     assert by_id[first.id].state is DueState.DONE
@@ -207,7 +207,7 @@ def test_a_positive_phq2_assigns_a_phq9_due_at_once(engine: Engine) -> None:
     (phq9,) = _states(engine, a.clinician, a.episode_id)
     assert (phq9.instrument, phq9.reason) == ("phq9", "phq2_positive")
     assert phq9.due_on == date(2025, 3, 6)
-    assert phq9.state is DueState.DUE
+    assert phq9.state is DueState.OVERDUE  # four days on
     _answer(engine, a.clinician, a.episode_id, "phq2", [3, 3], taken_on="2025-03-07")
     assert len(_states(engine, a.clinician, a.episode_id)) == 1  # still open: not twice
     answered = _answer(engine, a.clinician, a.episode_id, "phq9", [1] * 8 + [0])
@@ -226,7 +226,9 @@ def test_a_follow_up_every_two_sessions_falls_due_and_comes_back(engine: Engine)
         data = f.session_data(a.npi, performed_on=day)
         sessions.record_session(engine, a.clinician, a.episode_id, data)
     (due,) = _states(engine, a.clinician, a.episode_id)
-    assert (due.state, due.sessions_counted, due.due_from) == (DueState.DUE, 2, date(2025, 3, 6))
+    assert (due.sessions_counted, due.due_from) == (2, date(2025, 3, 6))
+    assert due.state is DueState.OVERDUE  # on 03-10
+    assert _states(engine, a.clinician, a.episode_id, date(2025, 3, 6))[0].state is DueState.DUE
     _answer(engine, a.clinician, a.episode_id, "nprs", [3], taken_on="2025-03-06")
     done, following = sorted(_states(engine, a.clinician, a.episode_id), key=lambda x: x.id)
     assert done.state is DueState.DONE
@@ -281,13 +283,13 @@ def test_a_patient_sees_open_assignments_of_every_episode(engine: Engine) -> Non
     listed = assignments.patient_assignments(engine, own, a.patient_id, today=TODAY).assignments
     assert [x.id for x in listed] == [first.id, neck.id]
     assert done.id not in {x.id for x in listed}
-    assert {x.state for x in listed} == {DueState.DUE}
+    assert {x.state for x in listed} == {DueState.OVERDUE}
 
 
 def test_due_counts_read_a_clinic_in_a_fixed_number_of_queries(engine: Engine) -> None:
     a = f.chart(engine, screened=[])
     _assign(engine, a.clinician, a.episode_id, due_on="2025-03-01")  # overdue on 03-20
-    _assign(engine, a.clinician, a.episode_id, instrument="nprs", due_on="2025-03-15")  # due
+    _assign(engine, a.clinician, a.episode_id, instrument="nprs", due_on="2025-03-25")  # due
     _assign(engine, a.clinician, a.episode_id, reason="discharge", due_on="2025-04-15")
     _assign(
         engine, a.clinician, a.episode_id, instrument="psfs", reason="follow_up",

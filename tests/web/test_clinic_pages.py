@@ -291,6 +291,7 @@ def test_a_clinician_documents_a_session_of_three_muscles_and_sees_cpt_20561(
     assert "Levator scapulae" in chart
     assert "7 → 3" in chart
     assert "M62.830" in chart
+    assert re.search(rf"Sam Testperson\d+, PT<br><span class=\"muted\">NPI {npi}</span>", chart)
 
 
 def test_a_session_of_two_muscles_is_cpt_20560_and_takes_an_adverse_event(
@@ -303,6 +304,8 @@ def test_a_session_of_two_muscles_is_cpt_20560_and_takes_an_adverse_event(
     post(client, f"/clinic/episodes/{episode_id}/sessions", csrf, **form)
     with engine.connect() as conn:
         session_id = conn.scalar(select(NeedlingSession.id))
+    form_page = client.get(f"/clinic/sessions/{session_id}/adverse-events/new").text
+    assert re.search(rf"Sam Testperson\d+, PT, NPI {npi}", form_page)  # the needler by name
     answer = post(
         client,
         f"/clinic/sessions/{session_id}/adverse-events",

@@ -243,7 +243,7 @@ def client(db_settings: Settings) -> TestClient:
 
 
 def test_find_page_draws_one_dot_per_distinct_location(client: TestClient, engine: Engine) -> None:
-    near = f.practitioner("80202", last_name="Nearby", first_name="Nora")
+    near = f.practitioner("80202", last_name="Nearby", first_name="Nora", credential=None)
     rows = [near, f.practitioner("80202"), f.practitioner("80401", city="Golden")]
     f.add(engine, rows, [f.credential(near["npi"], hours=80)])
     answer = client.get("/find", params={"zip": "80202", "radius_miles": "30"})

@@ -39,7 +39,7 @@ from pinpoint.config import Settings
 from pinpoint.db.engine import transaction
 from pinpoint.directory.models import Practitioner, TrainingCredential
 from pinpoint.directory.npi import make_npi
-from pinpoint.directory.search_index import invalidate
+from pinpoint.directory.search.cache import invalidate
 from pinpoint.law.eligibility import Verdict
 
 DEMO_CLINIC = "Demo Clinic (synthetic)"

@@ -6,33 +6,16 @@ verdict for the clinic's state on the session date, from the training completed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from pinpoint.directory.models import Practitioner, TrainingCredential
-from pinpoint.law.eligibility import Eligibility, PractitionerFacts, Verdict
+from pinpoint.directory.models import Practitioner
+from pinpoint.directory.training import facts_from_training
+from pinpoint.law.eligibility import Eligibility, Verdict
 from pinpoint.law.service import practitioner_eligibility
 from pinpoint.law.vocabulary import Profession
-
-
-def facts_on(credentials: Sequence[TrainingCredential], on: date) -> PractitionerFacts:
-    """Facts from the courses completed by ``on``, summed (several courses add up)."""
-    done = [c for c in credentials if c.completed_on <= on]
-    if not done:
-        return PractitionerFacts()
-    in_person = [c.in_person_hours for c in done if c.in_person_hours is not None]
-    since = [c.licensed_since for c in done if c.licensed_since is not None]
-    sessions = [c.supervised_sessions for c in done if c.supervised_sessions is not None]
-    years = max(0.0, (on - min(since)).days / 365.25) if since else None
-    return PractitionerFacts(
-        training_hours=float(sum(c.hours for c in done)),
-        in_person_hours=float(sum(in_person)) if in_person else None,
-        years_licensed=years,
-        supervised_sessions=sum(sessions) if sessions else None,
-    )
 
 
 def needler_eligibility(session: Session, npi: str, state: str, on: date) -> Eligibility:
@@ -55,9 +38,8 @@ def needler_eligibility(session: Session, npi: str, state: str, on: date) -> Eli
         return Eligibility(
             Verdict.LAW_SILENT, (f"profession {practitioner.profession!r} is not in the law base",)
         )
-    verdict, _law = practitioner_eligibility(
-        state, profession, facts_on(practitioner.credentials, on), on
-    )
+    facts = facts_from_training(practitioner.credentials, on, completed_by=on)
+    verdict, _law = practitioner_eligibility(state, profession, facts, on)
     return verdict
 
 

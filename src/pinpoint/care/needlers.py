@@ -14,6 +14,7 @@ from pinpoint.accounts.models import User
 from pinpoint.actors import Actor, Role
 from pinpoint.care import access
 from pinpoint.db.engine import transaction
+from pinpoint.directory.display import person_name
 from pinpoint.directory.models import Practitioner
 
 
@@ -36,7 +37,16 @@ def clinic_needlers(engine: Engine, actor: Actor) -> ClinicStaff:
     with transaction(engine) as session:
         clinic = access.clinic_of(session, actor)
         rows = session.execute(
-            select(User.id, User.npi, User.email, Practitioner.first_name, Practitioner.last_name)
+            select(
+                User.id,
+                User.npi,
+                User.email,
+                Practitioner.first_name,
+                Practitioner.middle_name,
+                Practitioner.last_name,
+                Practitioner.name_suffix,
+                Practitioner.credential,
+            )
             .outerjoin(Practitioner, Practitioner.npi == User.npi)
             .where(
                 User.clinic_id == clinic.id,
@@ -47,8 +57,8 @@ def clinic_needlers(engine: Engine, actor: Actor) -> ClinicStaff:
             .order_by(User.email)
         ).all()
         needlers = tuple(
-            Needler(user_id, npi, " ".join(p for p in (first, last) if p) or email)
-            for user_id, npi, email, first, last in rows
+            Needler(user_id, npi, person_name(first, middle, last, suffix, cred) if last else email)
+            for user_id, npi, email, first, middle, last, suffix, cred in rows
             if npi
         )
         return ClinicStaff(clinic.name, clinic.state, needlers)

@@ -72,10 +72,13 @@ def _require_eligible(session: Session, state: str, data: SessionCreate) -> None
         )
 
 
-def dates_by_episode(session: Session, episode_ids: Sequence[int]) -> dict[int, list[date]]:
-    """The days each episode's sessions were performed on, in order (one query)."""
+def dates_by_episode(
+    session: Session, episode_ids: Sequence[int], *, always: bool = False
+) -> dict[int, list[date]]:
+    """The days each episode's sessions were performed on, in order (one query; none for
+    no episodes, unless ``always``, for callers that count their statements)."""
     found: dict[int, list[date]] = {}
-    if not episode_ids:
+    if not episode_ids and not always:
         return found
     rows = session.execute(
         select(NeedlingSession.episode_id, NeedlingSession.performed_on)

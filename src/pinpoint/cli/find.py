@@ -102,9 +102,11 @@ def _print_results(answer: SearchResults) -> None:
 
 def _print_practitioner(p: PractitionerPublic) -> None:
     out = console()
-    out.print(f"[bold]{p.name}[/]{', ' + p.credential if p.credential else ''} (NPI {p.npi})")
+    out.print(f"[bold]{p.name}[/] (NPI {p.npi})")
     out.print(f"  {p.profession.label}, taxonomy {p.taxonomy}")
     out.print(f"  {p.address_line or ''}, {p.city or ''} {p.state or ''} {p.zip or ''}")
+    if p.phone:
+        out.print(f"  {p.phone}")
     if not p.active:
         out.print("  [red]deactivated in NPPES[/]")
     out.print(f"  verdict: {VERDICT_WORDS[p.eligibility.verdict]}")

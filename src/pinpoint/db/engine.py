@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pinpoint.config import Settings
 from pinpoint.db.storage import create_private_file, create_private_folder, sqlite_path
+from pinpoint.db.writer_lock import writer_lock
 
 # How long a statement waits for another transaction's lock before giving up (the web
 # layer then answers 503 with Retry-After).
@@ -79,10 +80,21 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     """A session whose work commits together or not at all.
 
     With ``write``, the transaction serialises with every other writer from its first
-    statement (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL callers lock the rows they decide
-    on), so what it reads cannot change before it commits.
+    statement (SQLite: the writers' queue of ``db.writer_lock``, then ``BEGIN IMMEDIATE``;
+    PostgreSQL callers lock the rows they decide on), so what it reads cannot change
+    before it commits.
     """
-    with session_factory(engine)() as session, session.begin():
-        if write and is_sqlite(engine):
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    database = engine.url.database if write and is_sqlite(engine) else None
+    if not database or database == ":memory:":
+        with session_factory(engine)() as session, session.begin():
+            if write and is_sqlite(engine):
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+        return
+    with (
+        writer_lock(database, LOCK_WAIT_MS),
+        session_factory(engine)() as session,
+        session.begin(),
+    ):
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session

@@ -1,22 +1,33 @@
 """Applying the Alembic schema history programmatically (on start and in tests), and
-telling which schema version a database is at."""
+telling which schema version a database is at.
+
+A database already at the newest migration is left alone: :func:`is_current` is one
+query, and Alembic (and the migrations) are loaded only to migrate. The newest migration
+is read from the ``revision`` and ``down_revision`` lines of the files in
+``migrations/versions`` (:func:`schema_head`; a test checks it is the head Alembic finds).
+"""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = resources.files("pinpoint.db") / "migrations"
 VERSION_TABLE = "alembic_version"
+_REVISION = re.compile(r'^(down_revision|revision)\b[^=]*=\s*"([^"]+)"', re.MULTILINE)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if engine is not None:
@@ -26,12 +37,49 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema up to date (idempotent)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
+
+
+@cache
+def schema_head() -> str:
+    """The newest migration's revision, read from the files without loading Alembic: the
+    one no other migration names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for entry in (MIGRATIONS / "versions").iterdir():
+        if not entry.name.endswith(".py"):
+            continue
+        found = dict(_REVISION.findall(entry.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if "down_revision" in found:
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the schema history should have one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def is_current(revisions: list[str] | None) -> bool:
+    """Whether a database at these recorded versions is at the newest migration."""
+    return revisions == [schema_head()]
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Migrate only a database that is behind (one query when it is current)."""
+    with engine.connect() as conn:
+        revisions = stored_revisions(conn)
+    if not is_current(revisions):
+        upgrade(engine)
 
 
 @cache
 def known_revisions() -> tuple[str, ...]:
     """Every schema version this Pinpoint knows, oldest first."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     return tuple(reversed([rev.revision for rev in script.walk_revisions()]))
 

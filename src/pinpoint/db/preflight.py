@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from pinpoint.config import Settings
 from pinpoint.db.engine import make_engine
-from pinpoint.db.migrate import revision_problem, stored_revisions, upgrade
+from pinpoint.db.migrate import is_current, revision_problem, stored_revisions, upgrade
 from pinpoint.db.postgres import check_writable, describe, is_postgres
 from pinpoint.db.storage import prepare_sqlite, sqlite_path
 from pinpoint.errors import Unavailable
@@ -47,10 +47,11 @@ def open_database(settings: Settings) -> tuple[Engine, list[str]]:
     try:
         with engine.connect() as conn:
             revisions = stored_revisions(conn)
-        problem = revision_problem(revisions) if revisions is not None else None
-        if problem:
-            raise Unavailable(f"cannot use the database {database_name(url)}: {problem}")
-        upgrade(engine)
+        if not is_current(revisions):  # a current database is not migrated again
+            problem = revision_problem(revisions) if revisions is not None else None
+            if problem:
+                raise Unavailable(f"cannot use the database {database_name(url)}: {problem}")
+            upgrade(engine)
     except BaseException:
         engine.dispose()
         raise

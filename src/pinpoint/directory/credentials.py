@@ -22,13 +22,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from pinpoint.db.models import ImportRun
 from pinpoint.directory.models import Practitioner, TrainingCredential
-from pinpoint.directory.nppes import directory_changed
 from pinpoint.directory.schemas_credentials import (
     CredentialCreate,
     CredentialPublic,
     CredentialSummary,
     RejectedRow,
 )
+from pinpoint.directory.search.cache import invalidate
 from pinpoint.errors import Conflict, InvalidInput
 
 REQUIRED_COLUMNS = (
@@ -116,7 +116,7 @@ def import_credentials(engine: Engine, path: Path | str) -> CredentialSummary:
                 summary=summary.model_dump(mode="json"),
             )
         )
-    directory_changed(engine)
+    invalidate(engine)
     return summary
 
 
@@ -181,5 +181,5 @@ def add_credential(engine: Engine, data: CredentialCreate) -> CredentialPublic:
         new_id = conn.execute(
             insert(TrainingCredential).values(**data.model_dump()).returning(TrainingCredential.id)
         ).scalar_one()
-    directory_changed(engine)
+    invalidate(engine)
     return CredentialPublic(id=new_id, **data.model_dump())

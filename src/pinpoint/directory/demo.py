@@ -18,7 +18,8 @@ from sqlalchemy import Engine, func, insert, select
 from pinpoint.config import Settings
 from pinpoint.directory.demo_file import write_demo_file
 from pinpoint.directory.models import Practitioner, TrainingCredential
-from pinpoint.directory.nppes import directory_changed, import_nppes
+from pinpoint.directory.nppes import import_nppes
+from pinpoint.directory.search.cache import invalidate
 
 DEMO_ROWS = 200_000
 DEMO_RELEVANT_SHARE = 0.25  # about 49,500 practitioners kept
@@ -47,7 +48,7 @@ def load_demo_directory(engine: Engine, settings: Settings) -> None:
         _write_archive(archive)
     import_nppes(engine, archive, progress=False, synthetic=True)
     _add_training(engine)
-    directory_changed(engine)
+    invalidate(engine)
 
 
 def _write_archive(archive: Path) -> None:

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pinpoint.directory.demo_file_draws import between, clustered_zips, pick, unit, zip_rows
 from pinpoint.directory.demo_file_vocab import (
     FIRST_NAMES,
     FOREIGN_PLACES,
@@ -34,7 +35,8 @@ from pinpoint.directory.demo_file_vocab import (
     STREETS,
     SURNAMES,
 )
-from pinpoint.directory.nppes_columns import NPPES_COLUMNS
+from pinpoint.directory.npi import npi_check_digit_expr
+from pinpoint.directory.nppes.columns import NPPES_COLUMNS
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -89,124 +91,15 @@ class DemoFileManifest:
         self.kept_npis.extend(other.kept_npis)
 
 
-# --- deterministic randomness -------------------------------------------------------------
-
-
-def _mix(x: U64) -> U64:
-    """splitmix64 finaliser: a well-spread 64-bit hash of each element."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def _hash(seed: int, idx: U64, salt: int) -> U64:
-    key = np.uint64((seed * 1_000_003 + salt * 7_919) % 2**64)
-    return _mix(idx * np.uint64(0x9E3779B97F4A7C15) + key)
-
-
-def _unit(seed: int, idx: U64, salt: int) -> F64:
-    return (_hash(seed, idx, salt) >> np.uint64(11)).astype(np.float64) / float(2**53)
-
-
-def _pick(seed: int, idx: U64, salt: int, n: int) -> I64:
-    return (_hash(seed, idx, salt) % np.uint64(n)).astype(np.int64)
-
-
-def _between(u: F64, bounds: tuple[float, float]) -> BoolArray:
-    return (u >= bounds[0]) & (u < bounds[1])
-
-
-# --- ZIP codes clustered around cities ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Zips:
-    zips: list[str]
-    cities: list[str]
-    states: list[str]
-    metro_cum: F64  # cumulative metro weights
-    metro_offsets: I64
-    metro_sizes: I64
-    metro_members: I64
-
-
-@cache
-def _zip_table() -> _Zips:
-    import zipcodes
-
-    entries = [
-        z
-        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
-        if z["zip_code_type"] == "STANDARD" and z["lat"] and z["long"] and z["country"] == "US"
-    ]
-    lat = np.array([float(z["lat"]) for z in entries])
-    lon = np.array([float(z["long"]) for z in entries])
-    city_key = [f"{z['city']}|{z['state']}" for z in entries]
-    counts: dict[str, list[int]] = {}
-    for i, key in enumerate(city_key):
-        counts.setdefault(key, []).append(i)
-    metros = sorted(counts.values(), key=len, reverse=True)[:300]
-    offsets: list[int] = []
-    sizes: list[int] = []
-    members: list[I64] = []
-    weights: list[float] = []
-    for group in metros:
-        clat, clon = lat[group].mean(), lon[group].mean()
-        near = np.flatnonzero(_miles(clat, clon, lat, lon) <= 25.0)
-        offsets.append(sum(sizes))
-        sizes.append(len(near))
-        members.append(near)
-        weights.append(len(group) ** 1.5)
-    cum = np.cumsum(np.array(weights)) / sum(weights)
-    return _Zips(
-        zips=[z["zip_code"] for z in entries],
-        cities=[z["city"].upper() for z in entries],
-        states=[z["state"] for z in entries],
-        metro_cum=cum,
-        metro_offsets=np.array(offsets, dtype=np.int64),
-        metro_sizes=np.array(sizes, dtype=np.int64),
-        metro_members=np.concatenate(members).astype(np.int64),
-    )
-
-
-def _miles(lat: float, lon: float, lats: F64, lons: F64) -> F64:
-    p1, p2 = np.radians(lat), np.radians(lats)
-    h = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    )
-    result: F64 = 2 * 3958.8 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    return result
-
-
-def _zip_rows(seed: int, idx: U64, salt: int) -> I64:
-    """Index into the ZIP table for each row: 85% near a city, 15% anywhere."""
-    table = _zip_table()
-    metro = np.searchsorted(table.metro_cum, _unit(seed, idx, salt), side="right")
-    metro = np.minimum(metro, len(table.metro_cum) - 1)
-    within = _pick(seed, idx, salt + 1, 1 << 30) % table.metro_sizes[metro]
-    clustered = table.metro_members[table.metro_offsets[metro] + within]
-    anywhere = _pick(seed, idx, salt + 2, len(table.zips))
-    result: I64 = np.where(_unit(seed, idx, salt + 3) < 0.85, clustered, anywhere)
-    return result
-
-
 # --- rendering -------------------------------------------------------------------------------
 
 
 def _npis(idx: U64, bad: BoolArray) -> pl.Series:
-    base = (idx + np.uint64(NPI_BASE)).astype(np.int64)
-    digits = [(base // 10**k) % 10 for k in range(8, -1, -1)]  # left to right
-    total = np.full(len(idx), 24, dtype=np.int64)
-    for pos, d in enumerate(digits):
-        if (8 - pos) % 2 == 0:  # rightmost base digit (pos 8) is doubled
-            d2 = d * 2
-            total += np.where(d2 > 9, d2 - 9, d2)
-        else:
-            total += d
-    check = (10 - total % 10) % 10
-    check = np.where(bad, (check + 1) % 10, check)
-    return pl.Series(base * 10 + check).cast(pl.String)
+    """The NPI of each row: its base, and the right check digit unless ``bad``."""
+    base = pl.Series((idx + np.uint64(NPI_BASE)).astype(np.int64)).cast(pl.String)
+    check = pl.select(npi_check_digit_expr(pl.lit(base))).to_series()
+    check = pl.Series(np.where(bad, (check.to_numpy() + 1) % 10, check.to_numpy()))
+    return base + check.cast(pl.String)
 
 
 def _dates(days: I64) -> pl.Series:
@@ -228,7 +121,7 @@ def _where(mask: BoolArray, yes: pl.Series, no: pl.Series) -> pl.Series:
 def _plan_kinds(seed: int, idx: U64, relevant_share: float = 0.05) -> I64:
     deact, _, other = _KIND_CUTS
     cuts = np.array([deact, deact + relevant_share, max(other, deact + relevant_share)])
-    u = _unit(seed, idx, 1)
+    u = unit(seed, idx, 1)
     result: I64 = np.searchsorted(cuts, u, side="right").astype(np.int64)
     return result
 
@@ -245,30 +138,30 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     idx, n = batch.idx, len(batch.idx)
     kind = np.where(batch.notice, DEACT, batch.kind)
     rel, org, deact = kind == RELEVANT, kind == ORGANIZATION, kind == DEACT
-    flag = np.where(rel, _unit(seed, idx, 2), 1.0)
-    bad_check, foreign = _between(flag, _BAD_CHECK), _between(flag, _FOREIGN)
-    no_zip, reactivated = _between(flag, _NO_ZIP), _between(flag, _REACTIVATED)
-    no_name = _between(flag, _NO_NAME)
-    multi = rel & (_unit(seed, idx, 3) < _MULTI_SHARE)
-    zip4 = (_unit(seed, idx, 4) < _ZIP4_SHARE) & ~deact & ~foreign & ~no_zip
+    flag = np.where(rel, unit(seed, idx, 2), 1.0)
+    bad_check, foreign = between(flag, _BAD_CHECK), between(flag, _FOREIGN)
+    no_zip, reactivated = between(flag, _NO_ZIP), between(flag, _REACTIVATED)
+    no_name = between(flag, _NO_NAME)
+    multi = rel & (unit(seed, idx, 3) < _MULTI_SHARE)
+    zip4 = (unit(seed, idx, 4) < _ZIP4_SHARE) & ~deact & ~foreign & ~no_zip
     cols: dict[str, pl.Series] = {"NPI": _npis(idx, bad_check)}
     cols["Entity Type Code"] = _lookup(("", "1", "1", "2"), kind)
 
-    table = _zip_table()
-    zrow = np.where(batch.variant, _zip_rows(seed, idx, 50), _zip_rows(seed, idx, 10))
-    mrow = np.where(_unit(seed, idx, 5) < 0.7, zrow, _zip_rows(seed, idx, 20))
+    table = clustered_zips()
+    zrow = np.where(batch.variant, zip_rows(seed, idx, 50), zip_rows(seed, idx, 10))
+    mrow = np.where(unit(seed, idx, 5) < 0.7, zrow, zip_rows(seed, idx, 20))
     for prefix, rows, is_practice in (("Mailing", mrow, False), ("Practice Location", zrow, True)):
         col = f"Provider Business {prefix} Address"
-        street = _lookup(STREETS, _pick(seed, idx, 30 + is_practice, len(STREETS)))
-        number = pl.Series(_pick(seed, idx, 32 + is_practice, 9000) + 100).cast(pl.String)
+        street = _lookup(STREETS, pick(seed, idx, 30 + is_practice, len(STREETS)))
+        number = pl.Series(pick(seed, idx, 32 + is_practice, 9000) + 100).cast(pl.String)
         line1 = number + " DEMO " + street + " ST"
         zips = _lookup(table.zips, rows)
-        plus4 = pl.Series(_pick(seed, idx, 34, 9000) + 1000).cast(pl.String)
+        plus4 = pl.Series(pick(seed, idx, 34, 9000) + 1000).cast(pl.String)
         postal = _where(zip4, zips + plus4, zips)
         city, state = _lookup(table.cities, rows), _lookup(table.states, rows)
         country = _blank(n) + "US"
         if is_practice:
-            place = _pick(seed, idx, 36, len(FOREIGN_PLACES))
+            place = pick(seed, idx, 36, len(FOREIGN_PLACES))
             fc, fcity, fstate, fzip = (
                 _lookup(tuple(p[k] for p in FOREIGN_PLACES), place) for k in range(4)
             )
@@ -283,11 +176,11 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
         cols[f"{col} State Name"] = state
         cols[f"{col} Postal Code"] = postal
         cols[f"{col} Country Code (If outside U.S.)"] = country
-        phone = pl.Series(_pick(seed, idx, 38 + is_practice, 8_999_999_999) + 1_000_000_000)
+        phone = pl.Series(pick(seed, idx, 38 + is_practice, 8_999_999_999) + 1_000_000_000)
         cols[f"{col} Telephone Number"] = phone.cast(pl.String)
 
-    enum_days = _FIRST_ENUMERATION + _pick(seed, idx, 40, 6000)
-    update_days = enum_days + _pick(seed, idx, 41, 1 << 20) % (_LAST_UPDATE - enum_days + 1)
+    enum_days = _FIRST_ENUMERATION + pick(seed, idx, 40, 6000)
+    update_days = enum_days + pick(seed, idx, 41, 1 << 20) % (_LAST_UPDATE - enum_days + 1)
     weekly_day = (WEEKLY_UPDATE_DAY - _EPOCH).days
     update_days = np.where(batch.variant, weekly_day, update_days)
     cols["Provider Enumeration Date"] = _dates(enum_days)
@@ -297,19 +190,19 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     react_days = np.minimum(update_days + 30, _LAST_UPDATE)
     cols["NPI Reactivation Date"] = _where(reactivated, _dates(react_days + 1), _blank(n))
 
-    surname = "DEMO-" + _lookup(SURNAMES, _pick(seed, idx, 50, len(SURNAMES)))
-    first = _lookup(FIRST_NAMES, _pick(seed, idx, 51, len(FIRST_NAMES)))
-    middle = _lookup(tuple("ABCDEFGHJKLMNPRSTW") + ("",) * 10, _pick(seed, idx, 52, 28))
+    surname = "DEMO-" + _lookup(SURNAMES, pick(seed, idx, 50, len(SURNAMES)))
+    first = _lookup(FIRST_NAMES, pick(seed, idx, 51, len(FIRST_NAMES)))
+    middle = _lookup(tuple("ABCDEFGHJKLMNPRSTW") + ("",) * 10, pick(seed, idx, 52, 28))
     person = ~org
     cols["Provider Last Name (Legal Name)"] = _where(person & ~no_name, surname, _blank(n))
     cols["Provider First Name"] = _where(person, first, _blank(n))
     cols["Provider Middle Name"] = _where(person, middle, _blank(n))
     cols["Provider Sex Code"] = _where(
-        person, _lookup(("F", "M"), _pick(seed, idx, 53, 2)), _blank(n)
+        person, _lookup(("F", "M"), pick(seed, idx, 53, 2)), _blank(n)
     )
     kinds = ("PHYSICAL THERAPY", "HEALTH", "MEDICAL GROUP", "CLINIC")
     org_name = (
-        "DEMO " + surname.str.slice(5) + " " + _lookup(kinds, _pick(seed, idx, 54, 4)) + " LLC"
+        "DEMO " + surname.str.slice(5) + " " + _lookup(kinds, pick(seed, idx, 54, 4)) + " LLC"
     )
     cols["Provider Organization Name (Legal Business Name)"] = _where(org, org_name, _blank(n))
     cols["Employer Identification Number (EIN)"] = _where(org, _blank(n) + "<UNAVAIL>", _blank(n))
@@ -318,24 +211,24 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     cols["Authorized Official Title or Position"] = _where(org, _blank(n) + "OWNER", _blank(n))
     cols["Is Organization Subpart"] = _where(org, _blank(n) + "N", _blank(n))
     cols["Is Sole Proprietor"] = _where(
-        person, _lookup(("N", "Y", "X"), _pick(seed, idx, 55, 3)), _blank(n)
+        person, _lookup(("N", "Y", "X"), pick(seed, idx, 55, 3)), _blank(n)
     )
-    certified = _unit(seed, idx, 56) < 0.5
+    certified = unit(seed, idx, 56) < 0.5
     cols["Certification Date"] = _where(certified, cols["Last Update Date"], _blank(n))
 
     weights = np.array([w for _, w, _ in RELEVANT_TAXONOMIES], dtype=np.float64)
     rel_pick = np.searchsorted(
-        np.cumsum(weights) / weights.sum(), _unit(seed, idx, 60), side="right"
+        np.cumsum(weights) / weights.sum(), unit(seed, idx, 60), side="right"
     )
     rel_pick = np.minimum(rel_pick, len(RELEVANT_TAXONOMIES) - 1)
-    other_pick = _pick(seed, idx, 61, len(OTHER_INDIVIDUAL))
+    other_pick = pick(seed, idx, 61, len(OTHER_INDIVIDUAL))
     rel_codes = _lookup(tuple(c for c, _, _ in RELEVANT_TAXONOMIES), rel_pick)
     main_code = _where(
         rel,
         rel_codes,
         _where(
             org,
-            _lookup(ORGANIZATION_TAXONOMIES, _pick(seed, idx, 62, len(ORGANIZATION_TAXONOMIES))),
+            _lookup(ORGANIZATION_TAXONOMIES, pick(seed, idx, 62, len(ORGANIZATION_TAXONOMIES))),
             _lookup(tuple(c for c, _ in OTHER_INDIVIDUAL), other_pick),
         ),
     )
@@ -348,16 +241,16 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     # Several taxonomies: pattern A puts an unrelated code, not primary, in slot 1 and the
     # relevant primary in slot 2; pattern B keeps the relevant primary in slot 1 and adds
     # another relevant code (another profession) in slot 2 without the primary switch.
-    pattern_a = multi & (_unit(seed, idx, 63) < 0.5)
+    pattern_a = multi & (unit(seed, idx, 63) < 0.5)
     pattern_b = multi & ~pattern_a
-    second_rel = _lookup(("171100000X", "111N00000X", "2255A2300X"), _pick(seed, idx, 64, 3))
+    second_rel = _lookup(("171100000X", "111N00000X", "2255A2300X"), pick(seed, idx, 64, 3))
     second_rel = _where((second_rel == rel_codes).to_numpy(), _blank(n) + "208100000X", second_rel)
     slot1 = _where(pattern_a, _blank(n) + "390200000X", main_code)
     slot2 = _where(pattern_a, main_code, _where(pattern_b, second_rel, _blank(n)))
     practice_state = cols["Provider Business Practice Location Address State Name"]
     lic_state = _where(foreign, _blank(n) + "NY", practice_state)
-    other_state = _lookup(("NY", "CA", "TX", "FL", "CO"), _pick(seed, idx, 65, 5))
-    lic_no = pl.Series(_pick(seed, idx, 66, 900_000) + 100_000).cast(pl.String)
+    other_state = _lookup(("NY", "CA", "TX", "FL", "CO"), pick(seed, idx, 65, 5))
+    lic_no = pl.Series(pick(seed, idx, 66, 900_000) + 100_000).cast(pl.String)
     has_slot = ~deact
     cols["Healthcare Provider Taxonomy Code_1"] = _where(has_slot, slot1, _blank(n))
     cols["Provider License Number_1"] = _where(has_slot & person, lic_state + lic_no, _blank(n))
@@ -371,7 +264,7 @@ def _render(seed: int, batch: _Batch) -> tuple[pl.DataFrame, DemoFileManifest]:
     cols["Healthcare Provider Primary Taxonomy Switch_2"] = _where(
         pattern_a, _blank(n) + "Y", _where(pattern_b, _blank(n) + "N", _blank(n))
     )
-    medicaid = person & ~deact & (_unit(seed, idx, 67) < 0.3)
+    medicaid = person & ~deact & (unit(seed, idx, 67) < 0.3)
     cols["Other Provider Identifier_1"] = _where(medicaid, lic_no + "M", _blank(n))
     cols["Other Provider Identifier Type Code_1"] = _where(medicaid, _blank(n) + "05", _blank(n))
     cols["Other Provider Identifier State_1"] = _where(medicaid, lic_state, _blank(n))
@@ -478,7 +371,7 @@ def write_weekly_demo_file(
     update date), 5% deactivate others (blank notices) and the rest are new NPIs.
     """
     base_idx = np.arange(base_rows, dtype=np.uint64)
-    flag = _unit(seed, base_idx, 2)
+    flag = unit(seed, base_idx, 2)
     plain = (_plan_kinds(seed, base_idx) == RELEVANT) & (flag >= _NO_NAME[1])
     candidates = base_idx[plain]
     n_update = min(len(candidates) // 2, rows // 5)

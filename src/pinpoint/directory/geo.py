@@ -21,7 +21,7 @@ EARTH_RADIUS_MILES = 3958.8
 
 FloatArray = npt.NDArray[np.float64]
 
-_ZIP5 = re.compile(r"\d{5}")
+_ZIP5 = re.compile(r"[0-9]{5}")  # ASCII digits only: r"\d" also matches "١٢٣٤٥"
 
 
 class LatLon(NamedTuple):
@@ -31,17 +31,11 @@ class LatLon(NamedTuple):
 
 def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in miles between two points given in degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(h)))
+    return float(haversine_miles_many(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
 
 
 def haversine_miles_many(lat: float, lon: float, lats: FloatArray, lons: FloatArray) -> FloatArray:
-    """Distances in miles from one point to many (degrees), vectorised.
-
-    This is the one distance every search path ranks by, so paths agree exactly.
-    """
+    """Distances in miles from one point to many (degrees), vectorised."""
     phi = np.radians(lats)
     return haversine_miles_radians(
         math.radians(lat), math.radians(lon), phi, np.radians(lons), np.cos(phi)
@@ -51,10 +45,11 @@ def haversine_miles_many(lat: float, lon: float, lats: FloatArray, lons: FloatAr
 def haversine_miles_radians(
     phi1: float, lam1: float, phi2: FloatArray, lam2: FloatArray, cos_phi2: FloatArray
 ) -> FloatArray:
-    """:func:`haversine_miles_many` on radians, with the cosines of ``phi2`` precomputed.
+    """The haversine: the one distance formula every path in Pinpoint measures by.
 
-    An index keeps its points' radians and cosines so a query does the least work; the
-    result is bit-for-bit the one :func:`haversine_miles_many` gives for the same points.
+    Points are in radians, with the cosines of ``phi2`` given (an index keeps its points'
+    radians and cosines so a query does the least work); :func:`haversine_miles` and
+    :func:`haversine_miles_many` call this, so every search path agrees to the bit.
     """
     a = np.sin((phi2 - phi1) * 0.5)
     b = np.sin((lam2 - lam1) * 0.5)
@@ -90,7 +85,7 @@ def miles_for_chord(chord: float) -> float:
 @cache
 def _centroids() -> dict[str, LatLon]:
     """Every ZIP code's centroid, from the cached table the NPPES import geocodes with."""
-    from pinpoint.directory.nppes_zips import zip_centroids
+    from pinpoint.directory.zip_table import zip_centroids
 
     return {
         zip5: LatLon(latitude, longitude)

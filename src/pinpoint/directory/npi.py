@@ -1,33 +1,58 @@
-"""NPI check digit: the ISO Luhn check over the NPI with its ``80840`` card-issuer prefix.
+"""The NPI and its check digit: the one place Pinpoint knows how an NPI is checked.
 
-CMS computes the tenth digit of every NPI as a Luhn check digit as if the number were
-prefixed with ``80840``; without the prefix that is the same as adding 24 to the Luhn sum.
+CMS computes the tenth digit of every NPI as an ISO Luhn check digit over the nine-digit
+base prefixed with ``80840`` (the card-issuer prefix for US health identifiers). The rule
+is written once, as :func:`_luhn_weight`; :func:`npi_check_digit` applies it to one NPI
+and :func:`npi_check_digit_expr` to a whole column (an import, a synthetic file) through
+lookup tables built from the same function, so the two cannot drift apart.
+
+Only ASCII digits are digits here: ``str.isdigit`` and ``int`` also accept a superscript
+two or the Arabic-Indic digits (U+0660 to U+0669), which are not NPIs.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from pinpoint.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import polars as pl
+
 NPI_PREFIX = "80840"
-_PREFIX_SUM = 24  # the Luhn contribution of "80840" ahead of a 9-digit base
+_ASCII_DIGITS = frozenset("0123456789")
+BASE_LENGTH = 9
 
 
-def _luhn_sum(base: str) -> int:
-    """Luhn sum of a digit string whose check digit will be appended to its right."""
-    total = 0
-    for position, char in enumerate(reversed(base)):
-        digit = int(char)
-        if position % 2 == 0:  # rightmost base digit is doubled
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total
+def is_ascii_digits(text: str, length: int) -> bool:
+    """True when ``text`` is exactly ``length`` characters, each one of ``0``-``9``."""
+    return len(text) == length and _ASCII_DIGITS.issuperset(text)
+
+
+def _luhn_weight(position_from_right: int, digit: int) -> int:
+    """What one digit adds to the Luhn sum; position 0 is the digit left of the check digit.
+
+    Every other digit from there on is doubled, and a doubled digit above 9 counts as the
+    sum of its two digits (that is, minus 9).
+    """
+    if position_from_right % 2 == 0:
+        digit *= 2
+        return digit - 9 if digit > 9 else digit
+    return digit
+
+
+# The Luhn contribution of the "80840" prefix ahead of any 9-digit base (24).
+_PREFIX_SUM = sum(_luhn_weight(BASE_LENGTH + i, int(d)) for i, d in enumerate(reversed(NPI_PREFIX)))
 
 
 def npi_check_digit(base: str) -> int:
     """The check digit for a 9-digit NPI base (CMS example: ``123456789`` -> 3)."""
-    if len(base) != 9 or not base.isascii() or not base.isdigit():
-        raise ValueError(f"an NPI base is 9 digits, got {base!r}")
-    return (10 - (_luhn_sum(base) + _PREFIX_SUM) % 10) % 10
+    if not is_ascii_digits(base, BASE_LENGTH):
+        raise ValueError(f"an NPI base is 9 ASCII digits, got {base!r}")
+    total = _PREFIX_SUM + sum(
+        _luhn_weight(position, int(char)) for position, char in enumerate(reversed(base))
+    )
+    return (10 - total % 10) % 10
 
 
 def make_npi(base: str) -> str:
@@ -37,6 +62,45 @@ def make_npi(base: str) -> str:
 
 def is_valid_npi(npi: str) -> bool:
     """True for 10 ASCII digits whose last digit is the NPI check digit."""
-    if len(npi) != 10 or not npi.isascii() or not npi.isdigit():
-        return False
-    return npi_check_digit(npi[:9]) == int(npi[9])
+    return is_ascii_digits(npi, BASE_LENGTH + 1) and npi_check_digit(npi[:9]) == int(npi[9])
+
+
+def parse_npi(text: str, *, field: str = "npi") -> str:
+    """A valid NPI from user input (spaces around it ignored), or InvalidInput naming the field."""
+    value = str(text).strip()
+    if not is_ascii_digits(value, BASE_LENGTH + 1):
+        raise InvalidInput(f"an NPI is 10 digits 0-9, got {text!r}", field=field)
+    if not is_valid_npi(value):
+        raise InvalidInput(f"NPI {value} has a wrong check digit", field=field)
+    return value
+
+
+def npi_check_digit_expr(base: pl.Expr) -> pl.Expr:
+    """:func:`npi_check_digit` of a column of 9-digit bases, vectorised (null if malformed).
+
+    Each digit is looked up in a table of :func:`_luhn_weight`, so the rule is the same.
+    """
+    import polars as pl
+
+    total: pl.Expr = pl.lit(_PREFIX_SUM, dtype=pl.Int32)
+    for k in range(BASE_LENGTH):
+        position = BASE_LENGTH - 1 - k
+        table = {str(d): _luhn_weight(position, d) for d in range(10)}
+        total = total + base.str.slice(k, 1).replace_strict(
+            table, default=None, return_dtype=pl.Int32
+        )
+    shaped = base.str.contains(f"^[0-9]{{{BASE_LENGTH}}}$")
+    return pl.when(shaped).then((10 - total % 10) % 10)
+
+
+def is_valid_npi_expr(npi: pl.Expr) -> pl.Expr:
+    """:func:`is_valid_npi` of a column, vectorised: false (never null) unless 10 ASCII
+    digits ending in the right check digit."""
+    import polars as pl
+
+    check = npi.str.slice(BASE_LENGTH, 1).replace_strict(
+        {str(d): d for d in range(10)}, default=None, return_dtype=pl.Int32
+    )
+    shaped = npi.str.contains(f"^[0-9]{{{BASE_LENGTH + 1}}}$")
+    computed = npi_check_digit_expr(npi.str.slice(0, BASE_LENGTH))
+    return (shaped & (computed == check)).fill_null(False)

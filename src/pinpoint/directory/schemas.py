@@ -55,9 +55,11 @@ class SearchQuery(_Public):
 
 class SearchHit(_Public):
     npi: str
-    name: str
+    name: str = Field(description='As people write it: "Maya R. Campbell, PT, DPT".')
     profession: Profession
     taxonomy: str
+    address_line: str | None = Field(None, description="Practice address (street), from NPPES.")
+    phone: str | None = Field(None, description="Practice phone, e.g. (303) 555-0100.")
     city: str | None
     state: str | None
     zip: str | None
@@ -91,11 +93,12 @@ class TrainingPublic(_Public):
 
 class PractitionerPublic(_Public):
     npi: str
-    name: str
-    credential: str | None
+    name: str = Field(description='As people write it: "Maya R. Campbell, PT, DPT".')
+    credential: str | None = Field(description="The NPPES credential text, as filed.")
     profession: Profession
     taxonomy: str
     address_line: str | None
+    phone: str | None = Field(description="Practice phone, e.g. (303) 555-0100.")
     city: str | None
     state: str | None
     zip: str | None

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import orjson
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import selectinload
 
 from pinpoint.db.engine import transaction
-from pinpoint.directory import geo, search_index
+from pinpoint.directory import display, geo
 from pinpoint.directory.models import Practitioner
+from pinpoint.directory.npi import parse_npi
 from pinpoint.directory.schemas import (
     EligibilityPublic,
     LicensePublic,
@@ -24,14 +24,18 @@ from pinpoint.directory.schemas import (
     SearchQuery,
     SearchResults,
     TrainingPublic,
-    construct_trusted,
 )
-from pinpoint.directory.search_index import FloatArray, IntArray
+from pinpoint.directory.search import cache
+from pinpoint.directory.search.index import PageQuery
+from pinpoint.directory.training import directory_verdict, facts_from_training
 from pinpoint.errors import InvalidInput, NotFound
-from pinpoint.law.eligibility import Eligibility, PractitionerFacts
+from pinpoint.law.eligibility import Eligibility
 from pinpoint.law.schemas import LawStatus
 from pinpoint.law.service import practitioner_eligibility
 from pinpoint.law.vocabulary import Profession, parse_profession
+
+if TYPE_CHECKING:
+    from pinpoint.directory.search.index import DirectoryIndex, FloatArray, IntArray
 
 MAX_RADIUS_MILES = 500.0
 MAX_LIMIT = 500
@@ -61,8 +65,10 @@ def _radius(value: object) -> float:
 
 
 def _whole(value: object, field: str, low: int, high: int | None) -> int:
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
+        value = int(value)  # from a query string; ASCII digits only
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{field} must be a whole number", field=field)
+        raise InvalidInput(f"{field} must be a whole number, got {value!r}", field=field)
     if value < low or (high is not None and value > high):
         bound = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise InvalidInput(f"{field} must be {bound}, got {value}", field=field)
@@ -76,12 +82,6 @@ def parse_professions(values: Iterable[str | Profession] | None) -> list[Profess
         for v in values or ()
     }
     return [p for p in Profession if p in chosen]
-
-
-def _public(eligibility: Eligibility) -> EligibilityPublic:
-    return EligibilityPublic.model_construct(
-        verdict=eligibility.verdict, reasons=list(eligibility.reasons)
-    )
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,17 @@ class _Search:
     offset: int
     on: date
 
-    def find_args(self) -> tuple[float, float, float, list[Profession], date | None, int, int]:
-        """The arguments of ``DirectoryIndex.find`` and ``postgis_search`` (after the engine)."""
-        on = self.on if self.eligible_only else None  # their ``eligible_on``
-        return self.lat, self.lon, self.radius, self.professions, on, self.limit, self.offset
+    def page_query(self) -> PageQuery:
+        """What the index (or PostGIS) is asked for."""
+        return PageQuery(
+            lat=self.lat,
+            lon=self.lon,
+            radius_miles=self.radius,
+            professions=tuple(self.professions),
+            eligible_on=self.on if self.eligible_only else None,
+            limit=self.limit,
+            offset=self.offset,
+        )
 
     def query(self) -> SearchQuery:
         return SearchQuery.model_construct(
@@ -115,18 +122,8 @@ class _Search:
         )
 
     def query_json(self) -> bytes:
-        """The query as JSON, in SearchQuery's field order (what pydantic would write)."""
-        return orjson.dumps(
-            {
-                "zip": self.zip5,
-                "radius_miles": self.radius,
-                "professions": [p.value for p in self.professions],
-                "eligible_only": self.eligible_only,
-                "limit": self.limit,
-                "offset": self.offset,
-                "on": self.on.isoformat(),
-            }
-        )
+        """The query as SearchResults writes it."""
+        return self.query().model_dump_json().encode()
 
 
 def _checked(
@@ -134,8 +131,8 @@ def _checked(
     radius_miles: float | str,
     professions: Sequence[str | Profession] | None,
     eligible_only: bool,
-    limit: int,
-    offset: int,
+    limit: int | str,
+    offset: int | str,
     on: date | None,
 ) -> _Search:
     zip5 = geo.parse_zip(zip_code)
@@ -153,11 +150,17 @@ def _checked(
     )
 
 
-def _find_in_index(
-    engine: Engine, q: _Search
-) -> tuple[search_index.DirectoryIndex, int, IntArray, FloatArray]:
-    index = search_index.current_index(engine)
-    total, rows, miles = index.find(*q.find_args())
+def _page(
+    engine: Engine, q: _Search, backend: Backend = "index"
+) -> tuple[DirectoryIndex, int, IntArray, FloatArray]:
+    """The index, the total and the page's rows and miles, from either search path."""
+    index = cache.current_index(engine)
+    if backend == "postgis":
+        from pinpoint.directory.search.postgis import postgis_find
+
+        total, rows, miles = postgis_find(engine, index, q.page_query())
+    else:
+        total, rows, miles = index.find(q.page_query())
     return index, total, rows, miles
 
 
@@ -180,12 +183,8 @@ def find_practitioners_near(
     PostgreSQL's spatial index instead of the in-process one (same answers).
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
-    if backend == "postgis":
-        total, page = search_index.postgis_search(engine, *q.find_args())
-        hits = [_hit_from_row(row, miles, q.on) for row, miles in page]
-    else:
-        index, total, rows, miles = _find_in_index(engine, q)
-        hits = _hits_from_index(index, rows, miles, q.on)
+    index, total, rows, miles = _page(engine, q, backend)
+    hits = index.page_models(rows, miles, q.on)
     return SearchResults.model_construct(query=q.query(), total=total, results=hits)
 
 
@@ -195,8 +194,8 @@ def search_practitioners_json(
     radius_miles: float | str = DEFAULT_RADIUS_MILES,
     professions: Sequence[str | Profession] | None = None,
     eligible_only: bool = False,
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
+    limit: int | str = DEFAULT_LIMIT,
+    offset: int | str = 0,
     on: date | None = None,
 ) -> bytes:
     """:func:`find_practitioners_near` (in-process index) as the JSON of SearchResults.
@@ -206,95 +205,20 @@ def search_practitioners_json(
     this is what the HTTP API answers.
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
-    index, total, rows, miles = _find_in_index(engine, q)
+    index, total, rows, miles = _page(engine, q)
     return b'{"query":%b,"total":%d,"results":%b}' % (
         q.query_json(),
         total,
-        index.hits_json(rows, miles, q.on),
-    )
-
-
-def _hits_from_index(
-    index: search_index.DirectoryIndex, rows: IntArray, miles: FloatArray, on: date
-) -> list[SearchHit]:
-    verdicts = index.verdicts(on)
-    hits = index.hit_fields(rows)  # fresh dicts: completed in place
-    for fields, distance, combo in zip(
-        hits, miles.tolist(), verdicts.combo[rows].tolist(), strict=True
-    ):
-        fields["distance_miles"] = round(distance, 2)
-        fields["eligibility"] = _cached_public(verdicts, combo)
-    return [construct_trusted(SearchHit, fields) for fields in hits]
-
-
-def _cached_public(verdicts: search_index.Verdicts, combo: int) -> EligibilityPublic:
-    found = verdicts.public.get(combo)
-    if found is None:
-        found = verdicts.public[combo] = _public(verdicts.answers[combo])
-    assert isinstance(found, EligibilityPublic)
-    return found
-
-
-def _hit_from_row(row: tuple[object, ...], miles: float, on: date) -> SearchHit:
-    """A hit from one row of the index query columns (the PostGIS path)."""
-    return construct_trusted(
-        SearchHit,
-        {
-            "npi": str(row[0]),
-            "name": search_index.display_name(row[1], row[2], str(row[3]), row[4]),  # type: ignore[arg-type]
-            "profession": Profession(str(row[9])),
-            "taxonomy": str(row[5]),
-            "city": str(row[6]) if row[6] else None,
-            "state": str(row[7]) if row[7] else None,
-            "zip": str(row[8]) if row[8] else None,
-            "distance_miles": round(miles, 2),
-            "eligibility": _public_of(search_index.row_eligibility(row, on)),
-        },
-    )
-
-
-@functools.lru_cache(maxsize=1024)
-def _public_of(eligibility: Eligibility) -> EligibilityPublic:
-    return _public(eligibility)
-
-
-def parse_npi(text: str, *, field: str = "npi") -> str:
-    """A 10-digit NPI whose check digit is right (Luhn over the 80840 prefix)."""
-    value = str(text).strip()
-    if len(value) != 10 or not (value.isascii() and value.isdigit()):
-        raise InvalidInput(f"an NPI is 10 digits, got {text!r}", field=field)
-    digits = [int(c) for c in "80840" + value[:9]]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        doubled = d * 2 if i % 2 == 0 else d
-        total += doubled - 9 if doubled > 9 else doubled
-    if (10 - total % 10) % 10 != int(value[9]):
-        raise InvalidInput(f"NPI {value} has a wrong check digit", field=field)
-    return value
-
-
-def _facts_of(p: Practitioner, on: date) -> PractitionerFacts:
-    creds = p.credentials
-    if not creds:
-        return search_index.facts_from_totals(None, None, None, None, on)
-    in_person = [c.in_person_hours for c in creds if c.in_person_hours is not None]
-    since = [c.licensed_since for c in creds if c.licensed_since is not None]
-    sessions = [c.supervised_sessions for c in creds if c.supervised_sessions is not None]
-    return search_index.facts_from_totals(
-        float(sum(c.hours for c in creds)),
-        float(sum(in_person)) if in_person else None,
-        min(since) if since else None,
-        float(sum(sessions)) if sessions else None,
-        on,
+        index.page_json(rows, miles, q.on),
     )
 
 
 def _eligibility_and_law(p: Practitioner, on: date) -> tuple[Eligibility, LawStatus | None]:
-    facts = _facts_of(p, on)
+    facts = facts_from_training(p.credentials, on)
     try:
         return practitioner_eligibility(p.state or "", p.profession, facts, on)
     except InvalidInput:
-        return search_index.eligibility_for(p.state or "", p.profession, facts, on), None
+        return directory_verdict(p.state, p.profession, facts, on), None
 
 
 def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> PractitionerPublic:
@@ -317,12 +241,15 @@ def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
     eligibility, law = _eligibility_and_law(p, on)
     return PractitionerPublic(
         npi=p.npi,
-        name=search_index.display_name(p.first_name, p.middle_name, p.last_name, p.name_suffix),
+        name=display.person_name(
+            p.first_name, p.middle_name, p.last_name, p.name_suffix, p.credential
+        ),
         credential=p.credential,
         profession=Profession(p.profession),
         taxonomy=p.taxonomy,
-        address_line=p.address_line,
-        city=p.city,
+        address_line=display.title(p.address_line),
+        phone=display.phone(p.phone),
+        city=display.title(p.city),
         state=p.state,
         zip=p.zip5,
         active=p.active,
@@ -351,6 +278,28 @@ def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
         ],
         law=law,
     )
+
+
+def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
+    """The names of these NPIs as people write them (NPIs not in the directory left out)."""
+    wanted = sorted(set(npis))
+    if not wanted:
+        return {}
+    with transaction(engine) as session:
+        rows = session.execute(
+            select(
+                Practitioner.npi,
+                Practitioner.first_name,
+                Practitioner.middle_name,
+                Practitioner.last_name,
+                Practitioner.name_suffix,
+                Practitioner.credential,
+            ).where(Practitioner.npi.in_(wanted))
+        ).all()
+    return {
+        npi: display.person_name(first, middle, last, suffix, credential)
+        for npi, first, middle, last, suffix, credential in rows
+    }
 
 
 def iter_practitioners(
@@ -413,8 +362,8 @@ def find_practitioners_at(
         eligible_only=bool(eligible_only),
         on=on or date.today(),
     )
-    index, total, rows, miles = _find_in_index(engine, q)
-    return total, _hits_from_index(index, rows, miles, q.on)
+    index, total, rows, miles = _page(engine, q)
+    return total, index.page_models(rows, miles, q.on)
 
 
 def _degrees(value: object, field: str, bound: float) -> float:

@@ -26,15 +26,6 @@ class Status(StrEnum):
     SILENT = "silent"
     UNKNOWN = "unknown"
 
-    @property
-    def allows_needling(self) -> bool | None:
-        """True if needling is lawful, False if not, None if the law does not say."""
-        if self is Status.PERMITTED:
-            return True
-        if self in (Status.PROHIBITED, Status.PENDING):
-            return False
-        return None
-
 
 class Basis(StrEnum):
     STATUTE = "statute"

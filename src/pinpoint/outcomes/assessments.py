@@ -25,7 +25,7 @@ from pinpoint.db.engine import transaction
 from pinpoint.errors import InvalidInput
 from pinpoint.outcomes import alerts, assignments
 from pinpoint.outcomes.catalogue import get_instrument
-from pinpoint.outcomes.change import compare
+from pinpoint.outcomes.change import first_to_latest
 from pinpoint.outcomes.display import CRISIS_LINE
 from pinpoint.outcomes.models import Alert, Assessment
 from pinpoint.outcomes.records_schemas import (
@@ -157,13 +157,9 @@ def changes(items: Sequence[AssessmentPublic], condition: Condition | None) -> l
     """First scored to latest scored, per instrument that has a published MCID."""
     out: list[Change] = []
     for code in InstrumentCode:
-        scored = [a.score for a in items if a.instrument is code and a.score.score is not None]
-        if len(scored) < 2:
-            continue
-        try:
-            out.append(compare(scored[0], scored[-1], condition))
-        except InvalidInput:  # no MCID for this instrument, or PSFS activities differ
-            continue
+        change = first_to_latest([a.score for a in items if a.instrument is code], condition)
+        if change is not None:
+            out.append(change)
     return out
 
 

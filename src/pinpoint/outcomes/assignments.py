@@ -11,9 +11,10 @@ assignment of that instrument that fell due first (then the oldest made), in the
 assessment's own transaction (``on_assessment``), which holds the episode's lock.
 
 Where an assignment stands is one pure rule, ``due_state(assignment, today,
-session_dates)``: ``done``, ``cancelled``, ``upcoming`` (not due yet), ``due`` (from its
-due day for ``GRACE_DAYS``) or ``overdue``. Pages and the clinic dashboard use it, or the
-query helpers ``states_of`` and ``due_counts`` built on it.
+session_dates)``: ``done``, ``cancelled``, ``overdue`` (its due day has passed), ``due``
+(due today or within ``DUE_WINDOW_DAYS``) or ``upcoming`` (later, or waiting for
+sessions). The portal, the chart and the clinic dashboard use it, through the query
+helpers ``states_of`` and ``due_counts`` built on it.
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ from pinpoint.outcomes.vocabulary import AssignmentReason, DueState, InstrumentC
 
 access.declare(Assignment, "assignment", parent="episode_id", parent_model=Episode)
 
-# Days an assignment stays "due" after its due day before it counts as overdue.
-GRACE_DAYS = 7
+# How far ahead an assignment counts as due (and may be answered) rather than upcoming.
+DUE_WINDOW_DAYS = 7
 OPEN_STATES = (DueState.UPCOMING, DueState.DUE, DueState.OVERDUE)
 
 
@@ -81,18 +82,19 @@ def due_state(assignment: Scheduled, today: date, session_dates: Sequence[date] 
     """Where an assignment stands on ``today``.
 
     ``session_dates`` are the days of the episode's sessions; only follow-ups every N
-    sessions read them. Due from the due day for ``GRACE_DAYS`` days, overdue after.
+    sessions read them. Due from ``DUE_WINDOW_DAYS`` before its due day through the day
+    itself; overdue after it.
     """
     if assignment.cancelled:
         return DueState.CANCELLED
     if assignment.completed_by is not None:
         return DueState.DONE
     start = due_from(assignment, session_dates)
-    if start is None or today < start:
+    if start is None or start > today + timedelta(days=DUE_WINDOW_DAYS):
         return DueState.UPCOMING
-    if today <= start + timedelta(days=GRACE_DAYS):
-        return DueState.DUE
-    return DueState.OVERDUE
+    if start < today:
+        return DueState.OVERDUE
+    return DueState.DUE
 
 
 # ---- shapes and queries --------------------------------------------------------------------
@@ -153,7 +155,7 @@ def states_of(
 
 def due_counts(session: Session, clinic_id: int, today: date) -> dict[DueState, int]:
     """How many open assignments of a clinic are upcoming, due and overdue on ``today``
-    (two queries, whatever the number of episodes; for the clinic dashboard)."""
+    (the same two statements, whatever the number of episodes; for the clinic dashboard)."""
     rows = list(
         session.scalars(
             select(Assignment).where(
@@ -163,7 +165,9 @@ def due_counts(session: Session, clinic_id: int, today: date) -> dict[DueState, 
             )
         )
     )
-    dates = dates_by_episode(session, sorted({r.episode_id for r in rows if r.every_sessions}))
+    dates = dates_by_episode(
+        session, sorted({r.episode_id for r in rows if r.every_sessions}), always=True
+    )
     counts = Counter(due_state(r, today, dates.get(r.episode_id, [])) for r in rows)
     return {state: counts.get(state, 0) for state in OPEN_STATES}
 

@@ -9,7 +9,10 @@ Comparisons are exact: scores are ratios of small whole numbers, recovered as su
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
+from typing import NamedTuple
 
 from pinpoint.errors import InvalidInput
 from pinpoint.outcomes.catalogue import get_instrument, mcid_for
@@ -21,6 +24,39 @@ from pinpoint.outcomes.vocabulary import Better, Condition, InstrumentCode
 # Every score is a whole-number ratio with a denominator of at most 50 (ODI: 5 x 10
 # sections), so a float recovers its exact value with a small denominator bound.
 _DENOMINATOR_BOUND = 1000
+
+
+class Reading(NamedTuple):
+    """A change read against an MCID, exactly (scores are small whole-number ratios)."""
+
+    first: Fraction
+    second: Fraction
+    improvement: Fraction
+    relative: Fraction | None
+    meets_mcid: bool
+    worsened_beyond_mcid: bool
+
+
+@lru_cache(maxsize=4096)
+def exact(value: float) -> Fraction:
+    """The exact score a float stands for."""
+    return Fraction(value).limit_denominator(_DENOMINATOR_BOUND)
+
+
+def reading(better: Better, mcid: McidData | Mcid, first: float, second: float) -> Reading:
+    """How ``second`` differs from ``first`` (both on the MCID's scale), read against it.
+
+    Improvement is direction-aware; with a relative threshold too ("2 points or 30 %"),
+    either is enough. ``compare`` and the clinic dashboard both read change here.
+    """
+    start, end = exact(first), exact(second)
+    improvement = (end - start) if better is Better.HIGHER else (start - end)
+    relative = improvement * 100 / start if start else None
+    points = exact(mcid.points)
+    meets = improvement >= points or (
+        mcid.percent is not None and relative is not None and relative >= exact(mcid.percent)
+    )
+    return Reading(start, end, improvement, relative, meets, -improvement >= points)
 
 
 def compare(
@@ -38,29 +74,24 @@ def compare(
     first, second = _on_scale(before, mcid, "before"), _on_scale(after, mcid, "after")
     if spec.code is InstrumentCode.PSFS:
         _same_activities(before, after)
-    improvement = (second - first) if spec.better is Better.HIGHER else (first - second)
-    relative = improvement * 100 / first if first else None
-    meets = improvement >= Fraction(mcid.points).limit_denominator(_DENOMINATOR_BOUND) or (
-        mcid.percent is not None and relative is not None and relative >= Fraction(mcid.percent)
-    )
-    worse = -improvement >= Fraction(mcid.points).limit_denominator(_DENOMINATOR_BOUND)
+    read = reading(spec.better, mcid, first, second)
     direction: Direction = (
-        "improved" if improvement > 0 else "worsened" if improvement < 0 else "unchanged"
+        "improved" if read.improvement > 0 else "worsened" if read.improvement < 0 else "unchanged"
     )
     return Change(
         instrument=spec.code,
         version=spec.version,
         scale=mcid.scale,
-        before=float(first),
-        after=float(second),
-        change=float(second - first),
-        improvement=float(improvement),
-        percent_improvement=None if relative is None else float(relative),
+        before=float(read.first),
+        after=float(read.second),
+        change=float(read.second - read.first),
+        improvement=float(read.improvement),
+        percent_improvement=None if read.relative is None else float(read.relative),
         direction=direction,
-        meets_mcid=meets,
-        worsened_beyond_mcid=worse,
+        meets_mcid=read.meets_mcid,
+        worsened_beyond_mcid=read.worsened_beyond_mcid,
         mcid=Mcid(**mcid.model_dump(exclude={"default"})),
-        guidance=guidance(spec, mcid, meets, worse),
+        guidance=guidance(spec, mcid, read.meets_mcid, read.worsened_beyond_mcid),
     )
 
 
@@ -86,13 +117,49 @@ def _same_instrument(before: ScoreResult, after: ScoreResult) -> Instrument:
     return get_instrument(before.instrument)
 
 
-def _on_scale(result: ScoreResult, mcid: McidData, which: str) -> Fraction:
-    """The exact score on the MCID's scale (the NDI's can be on its percentage)."""
+def on_mcid_scale(result: ScoreResult, mcid: McidData | Mcid) -> float | None:
+    """The score on the scale its MCID is given on (the NDI's can be its percentage)."""
     if result.score is None:
+        return None
+    return scale_value(result.score, result.percent, mcid)
+
+
+def scale_value(score: float, percent: float | None, mcid: McidData | Mcid) -> float:
+    """A score, or its percentage where the MCID is given on that (the NDI's)."""
+    if mcid.scale == "percent":
+        assert percent is not None, "an MCID on the percentage needs the score's percentage"
+        return percent
+    return score
+
+
+def _on_scale(result: ScoreResult, mcid: McidData, which: str) -> float:
+    """The score on the MCID's scale, or InvalidInput naming the assessment without one."""
+    value = on_mcid_scale(result, mcid)
+    if value is None:
         raise InvalidInput(f"the {which} assessment has no score: {result.reason}", field=which)
-    value = result.percent if mcid.scale == "percent" else result.score
-    assert value is not None  # an NDI with a score always carries its percentage
-    return Fraction(value).limit_denominator(_DENOMINATOR_BOUND)
+    return value
+
+
+def mcid_threshold(better: Better, mcid: McidData | Mcid, first: float) -> float | None:
+    """The score a later assessment must reach for its improvement to meet the MCID.
+
+    With a relative threshold as well ("2 points or 30 %"), the easier of the two counts,
+    as in ``compare``. None when no score on the scale can reach it (a first pain
+    rating of 1 cannot drop 2 points, and 30 % of 0 is no improvement at all).
+    """
+    start = exact(first)
+    needed = exact(mcid.points)
+    if mcid.percent is not None and start > 0:
+        needed = min(needed, start * exact(mcid.percent) / 100)
+    target = start - needed if better is Better.LOWER else start + needed
+    return float(target) if target >= 0 else None
+
+
+def same_activities(before: Sequence[str] | None, after: Sequence[str] | None) -> bool:
+    """Whether two PSFS assessments rated the same activities (case and spacing aside)."""
+    if before is None or after is None:
+        return False
+    return sorted(map(activity_key, before)) == sorted(map(activity_key, after))
 
 
 def _same_activities(before: ScoreResult, after: ScoreResult) -> None:
@@ -102,7 +169,7 @@ def _same_activities(before: ScoreResult, after: ScoreResult) -> None:
             "the same activities were rated again",
             field="activities",
         )
-    if sorted(map(activity_key, before.activities)) != sorted(map(activity_key, after.activities)):
+    if not same_activities(before.activities, after.activities):
         raise InvalidInput(
             "PSFS change needs the same activities rated again: "
             f"{', '.join(before.activities)} before, {', '.join(after.activities)} after",
@@ -135,3 +202,18 @@ def _scale_words(scale: str) -> str:
 
 def _condition_words(condition: Condition) -> str:
     return condition.value.replace("_", " ")
+
+
+def first_to_latest(
+    results: Sequence[ScoreResult], condition: Condition | str | None = None
+) -> Change | None:
+    """The change from the first scored to the latest scored of one instrument's results
+    (oldest first); None with fewer than two scores, without a published MCID, or for PSFS
+    assessments that did not rate the same activities."""
+    scored = [r for r in results if r.score is not None]
+    if len(scored) < 2:
+        return None
+    try:
+        return compare(scored[0], scored[-1], condition)
+    except InvalidInput:
+        return None

@@ -113,9 +113,14 @@ def _plural(noun: str) -> str:
 
 
 def _percent(spec: Instrument, exact: Fraction | None) -> float | None:
-    if exact is None or not spec.report_percent:
+    return None if exact is None else percent_of(spec, exact)
+
+
+def percent_of(spec: Instrument, score: Fraction | float) -> float | None:
+    """The score as a percentage of its maximum, for instruments that report one (NDI)."""
+    if not spec.report_percent:
         return None
-    return float(exact * 100 / spec.score_max)
+    return float(Fraction(score) * 100 / spec.score_max)
 
 
 def _safety_flag(spec: Instrument, answers: Sequence[Answer]) -> bool | None:

@@ -128,7 +128,8 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = str(exc.detail) if exc.detail else "error"
-    return respond(request, exc.status_code, message, None)
+    loc = ["body"] if exc.status_code == 413 else None
+    return respond(request, exc.status_code, message, None, loc)
 
 
 def install(app: FastAPI) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
@@ -81,6 +81,11 @@ async def authenticate_request(request: Request, engine: Engine, bearer: str | N
     actor = dataclasses.replace(resolved.actor, client_ip=client_ip(request))
     request.state.actor = actor
     return actor
+
+
+def authenticated(state: Mapping[str, Any]) -> bool:
+    """Whether a request's state (``scope["state"]``) holds the actor it authenticated as."""
+    return "actor" in state
 
 
 async def current_actor(request: Request, engine: EngineDep, bearer: BearerToken) -> Actor:

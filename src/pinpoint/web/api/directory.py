@@ -8,15 +8,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine
 
 from pinpoint.db.engine import make_engine
-from pinpoint.directory import search_index
 from pinpoint.directory.schemas import PractitionerPublic, SearchResults
-from pinpoint.directory.service import get_practitioner, search_practitioners_json
-from pinpoint.web.deps import get_engine
+from pinpoint.directory.search import cache as search_cache
+from pinpoint.directory.service import (
+    DEFAULT_LIMIT,
+    DEFAULT_RADIUS_MILES,
+    get_practitioner,
+    search_practitioners_json,
+)
+from pinpoint.errors import InvalidInput
+from pinpoint.law.vocabulary import Profession
+from pinpoint.web.deps import engine_dependency
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +40,7 @@ def warm_search_index(app: FastAPI) -> None:
         if engine is None:
             engine = make_engine(state.settings.resolved_database_url())
             state.engine = engine
-        search_index.warm(engine)
+        search_cache.warm(engine)
     except Exception as exc:
         log.warning("search index not built at startup: %s", exc)
         return
@@ -56,32 +63,75 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 router = APIRouter(tags=["directory"], lifespan=lifespan)
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
+EngineDep = Annotated[Engine, Depends(engine_dependency)]
+
+
+def _query_parameter(
+    name: str, kind: str, description: str, default: object = None, **schema: object
+) -> dict[str, object]:
+    body: dict[str, object] = {"type": kind, **schema}
+    if default is not None:
+        body["default"] = default
+    return {
+        "name": name,
+        "in": "query",
+        "required": name == "zip",
+        "schema": body,
+        "description": description,
+    }
+
+
+# The search's query, documented here and read by hand: FastAPI's per-parameter
+# validation cost more than the search itself; the library checks every value and
+# answers a bad one with InvalidInput naming it (422).
+_SEARCH_PARAMETERS = [
+    _query_parameter("zip", "string", "5-digit ZIP code."),
+    _query_parameter("radius_miles", "number", "Miles, more than 0, at most 500.", 25),
+    _query_parameter(
+        "profession",
+        "array",
+        "Repeatable; default every profession.",
+        items={"type": "string", "enum": [p.value for p in Profession]},
+    ),
+    _query_parameter("eligible_only", "boolean", "Only those eligible to dry needle.", False),
+    _query_parameter("limit", "integer", "1-500.", 50, minimum=1, maximum=500),
+    _query_parameter("offset", "integer", "Results to skip.", 0, minimum=0),
+]
+_FLAGS = {"true": True, "1": True, "yes": True, "on": True}
+_FLAGS |= {"false": False, "0": False, "no": False, "off": False}
+
+
+def _flag(text: str | None, field: str) -> bool:
+    if text is None:
+        return False
+    found = _FLAGS.get(text.strip().lower())
+    if found is None:
+        raise InvalidInput(f"{field} must be true or false, got {text!r}", field=field)
+    return found
 
 
 @router.get(
     "/practitioners/search",
     response_model=SearchResults,
     summary="Practitioners near a ZIP code, nearest first, with their verdicts",
+    openapi_extra={"parameters": _SEARCH_PARAMETERS},
+    responses={422: {"description": "A bad query value; the body names the field."}},
 )
-async def search_practitioners(
-    engine: EngineDep,
-    zip: Annotated[str, Query(description="5-digit ZIP code.")],
-    radius_miles: Annotated[float, Query(description="Miles, more than 0, at most 500.")] = 25,
-    profession: Annotated[
-        list[str] | None, Query(description="Repeatable; default every profession.")
-    ] = None,
-    eligible_only: Annotated[bool, Query(description="Only those eligible to dry needle.")] = False,
-    limit: Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="1-500.")] = 50,
-    offset: Annotated[int, Query(ge=-(2**31), le=2**31 - 1, description="Results to skip.")] = 0,
-) -> Response:
+async def search_practitioners(request: Request, engine: EngineDep) -> Response:
     """``total`` counts every match within the radius after filters, before paging."""
     # ``async`` on purpose: the answer comes from the in-process index in well under a
     # millisecond of CPU; in a thread pool, numpy releasing and re-taking the GIL under 64
     # connections made each request wait on the others (a convoy), costing 10x throughput.
     # The body is SearchResults' JSON assembled from pre-serialised fragments (no models).
+    query = request.query_params
     body = search_practitioners_json(
-        engine, zip, radius_miles, profession, eligible_only, limit, offset
+        engine,
+        query.get("zip", ""),
+        query.get("radius_miles", DEFAULT_RADIUS_MILES),
+        query.getlist("profession"),
+        _flag(query.get("eligible_only"), "eligible_only"),
+        query.get("limit", DEFAULT_LIMIT),
+        query.get("offset", 0),
     )
     return Response(body, media_type="application/json")
 

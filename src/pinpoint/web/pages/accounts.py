@@ -115,7 +115,6 @@ def _login_form(request: Request, page: LoginPage, status: int = 200) -> Respons
         secure=_secure(request),
         path="/login",
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -4,7 +4,8 @@ Each route sends visitors who are not logged in to ``/login``, builds a typed co
 (``clinic_context``) from the care calls the API uses and renders it. A form post parses
 the form into the API's input shape (``clinic_forms``), calls one care function and
 redirects to the chart; a refused form (422/409) comes back with what was typed and the
-message next to the field. Every page carries patient data, so none is cached.
+message next to the field. Every page carries patient data: as answers to a logged-in
+request they leave with ``Cache-Control: no-store`` (``pinpoint.web.headers``).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ def _render(request: Request, template: str, page: object, status: int = 200) ->
         {"page": page, "human": clinic_words.human, "side_short": clinic_words.SIDE_SHORT},
         status_code=status,
     )
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -24,6 +24,7 @@ from pinpoint.care.codes import (
     Technique,
 )
 from pinpoint.care.schemas import ConsentForm, PatientChart, SessionPublic
+from pinpoint.directory.service import practitioner_names
 from pinpoint.web.pages.clinic_chart import EpisodeView
 from pinpoint.web.pages.clinic_forms import MAX_MUSCLE_ROWS, FormState, MuscleRow, muscle_rows
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
@@ -133,6 +134,7 @@ class AdverseEventPage:
     form: FormState
     types: tuple[AdverseEventType, ...] = tuple(AdverseEventType)
     severities: tuple[Severity, ...] = tuple(Severity)
+    needler_name: str | None = None  # from the directory
 
 
 def adverse_event_page(
@@ -143,4 +145,5 @@ def adverse_event_page(
     episode = service.get_episode(engine, actor, needling.episode_id)
     patient = service.get_patient(engine, actor, episode.patient_id)
     initial = FormState.initial({"onset_on": date.today().isoformat(), "severity": "mild"})
-    return AdverseEventPage(patient, needling, form or initial)
+    name = practitioner_names(engine, [needling.practitioner_npi]).get(needling.practitioner_npi)
+    return AdverseEventPage(patient, needling, form or initial, needler_name=name)

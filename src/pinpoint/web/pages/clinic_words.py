@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 from pinpoint.care.codes import ABSOLUTE_FINDINGS, Finding, Muscle
+from pinpoint.care.words import human
 
-_WORDS = {
-    "sacroiliac_pelvic": "Sacroiliac / pelvic",
-    "with_estim": "With electrical stimulation",
-    "clinic_admin": "Clinic admin",
-    "metal_or_latex_allergy": "Metal or latex allergy",
-    "pacemaker_with_estim": "Pacemaker (with e-stim)",
-    "thorax_lung_field": "Needling over the thorax / lung field",
-    "pain_during": "Pain during needling",
-    "pain_after": "Pain after needling",
-    "follow_up": "Follow-up",
-    "phq2_positive": "After a positive PHQ-2",
-}
+__all__ = ["FINDING_GROUPS", "MUSCLE_GROUPS", "SIDE_SHORT", "human"]
+
 SIDE_SHORT = {"left": "L", "right": "R", "bilateral": "both sides", "midline": "midline"}
-
-
-def human(code: object) -> str:
-    """A code as words: ``upper_trapezius`` -> ``Upper trapezius``."""
-    text = str(code)
-    return _WORDS.get(text) or text.replace("_", " ").capitalize()
 
 
 def _group(first: Muscle, last: Muscle) -> tuple[Muscle, ...]:

@@ -22,7 +22,7 @@ from pinpoint.directory.service import (
 )
 from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
-from pinpoint.web.deps import get_engine
+from pinpoint.web.deps import engine_dependency
 from pinpoint.web.pages.result_map import ResultMap, build_result_map
 
 router = APIRouter(include_in_schema=False)
@@ -148,7 +148,7 @@ def _render(request: Request, template: str, page: object, status: int = 200) ->
 @router.get("/find")
 def find(
     request: Request,
-    engine: Annotated[Engine, Depends(get_engine)],
+    engine: Annotated[Engine, Depends(engine_dependency)],
     zip: Annotated[str, Query()] = "",
     radius_miles: Annotated[str, Query()] = "25",
     profession: Annotated[list[str] | None, Query()] = None,
@@ -161,6 +161,6 @@ def find(
 
 @router.get("/practitioners/{npi}")
 def practitioner(
-    request: Request, npi: str, engine: Annotated[Engine, Depends(get_engine)]
+    request: Request, npi: str, engine: Annotated[Engine, Depends(engine_dependency)]
 ) -> Response:
     return _render(request, "practitioner.html", practitioner_page(engine, npi))

@@ -69,7 +69,7 @@ class ToAnswer:
         if a.state is DueState.OVERDUE and a.due_from:
             return f"Was due {day_words(a.due_from)}"
         if a.state is DueState.DUE and a.due_from:
-            return "Due today" if a.due_from == self.today else f"Due since {day_words(a.due_from)}"
+            return "Due today" if a.due_from == self.today else f"Due by {day_words(a.due_from)}"
         if a.every_sessions is not None and a.due_from is None:
             left = a.every_sessions - (a.sessions_counted or 0)
             return f"After {left} more session{'s' if left != 1 else ''}"

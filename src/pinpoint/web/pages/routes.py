@@ -11,15 +11,26 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pinpoint.directory.geo import state_for_zip
-from pinpoint.web.pages import accounts, clinic, clinic_followup, directory, law_context, portal
+from pinpoint.web.pages import (
+    accounts,
+    api_docs,
+    clinic,
+    clinic_followup,
+    clinic_outcomes,
+    directory,
+    law_context,
+    portal,
+)
 from pinpoint.web.pages.learn import learn_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(directory.router)
 router.include_router(accounts.router)
 router.include_router(clinic_followup.router)  # before clinic's /clinic/episodes/{id}/{kind}
+router.include_router(clinic_outcomes.router)  # before clinic's /clinic/episodes/{id}/{kind}
 router.include_router(clinic.router)
 router.include_router(portal.router)
+router.include_router(api_docs.router)
 
 OnQuery = Annotated[str | None, Query(description="Date YYYY-MM-DD; default today.")]
 ProfessionQuery = Annotated[

@@ -9,7 +9,7 @@ Why a materialised view and a separate schema rather than a geography column on
 of the default schema with the SQLAlchemy models, which know nothing of PostGIS types.
 PostGIS's own ``spatial_ref_sys`` table lives in the ``postgis`` schema and views are not
 compared, so both databases keep one schema history with no autogenerate diff. The view is
-refreshed by ``pinpoint.directory.search_index.invalidate`` (importers call it).
+refreshed by ``pinpoint.directory.search.cache.invalidate`` (importers call it).
 
 If the server lacks PostGIS or the role may not create the extension, the migration skips
 the spatial objects and search uses the in-process index only.

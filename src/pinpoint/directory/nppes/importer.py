@@ -2,16 +2,17 @@
 
 The pipeline, one module per step:
 
-1. :mod:`nppes_read`: open the ``.csv`` (or extract the ``npidata_pfile`` from the ``.zip``)
+1. :mod:`.read`: open the ``.csv`` (or extract the ``npidata_pfile`` from the ``.zip``)
    and stream it once through polars, keeping relevant individuals, deactivation notices
    and the rows of practitioners in search whose taxonomy is no longer relevant;
-2. :mod:`nppes_transform`: validate and transform the kept rows in bounded slices, then
-   settle one final state per NPI;
-3. :mod:`nppes_write`: insert into an empty directory, or stage and merge into a filled one.
+2. :mod:`.transform`: validate and transform the kept rows (lazily, inside that pass),
+   and settle each batch to one final state per NPI;
+3. :mod:`.write`: write each batch as it comes, into an empty directory or into staging
+   tables that :mod:`.merge` merges into a filled one at the end.
 
 Everything from the first read of the directory to the record of the run happens in one
 transaction: a failed or killed import leaves the previous directory exactly as it was.
-After a successful import the search index is told (:func:`directory_changed`).
+After a successful import the search index is told (:func:`search.cache.invalidate`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,22 +30,20 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, insert
 
 from pinpoint.db.models import ImportRun
-from pinpoint.directory import search_index
-from pinpoint.directory.nppes_columns import EXIT, NEEDED_COLUMNS, NOTICE, NPPES_COLUMNS
-from pinpoint.directory.nppes_progress import progress_bar
-from pinpoint.directory.nppes_read import (
-    Candidates,
+from pinpoint.directory.nppes.columns import EXIT, NOTICE
+from pinpoint.directory.nppes.merge import Changes
+from pinpoint.directory.nppes.progress import progress_bar
+from pinpoint.directory.nppes.read import (
+    Scan,
+    count_rows,
     csv_source,
     read_header,
-    scan_blocks,
-    scan_fast,
+    stream_blocks,
+    stream_fast,
 )
-from pinpoint.directory.nppes_transform import Part, settle, transform
-from pinpoint.directory.nppes_write import Changes, Writer, active_npis
-
-__all__ = ["NEEDED_COLUMNS", "NPPES_COLUMNS", "ImportSummary", "directory_changed", "import_nppes"]
-
-SLICE_ROWS = 200_000  # kept rows transformed at a time
+from pinpoint.directory.nppes.transform import PERSON, tally
+from pinpoint.directory.nppes.write import Writer, active_npis
+from pinpoint.directory.search.cache import invalidate
 
 
 class ImportSummary(BaseModel):
@@ -94,58 +95,74 @@ def import_nppes(
             read_header(handle, path.name)
         try:
             with engine.connect() as conn, conn.begin():
-                found = _scan(csv_path, active_npis(conn), progress)
-                part = _transform(found, synthetic, summary)
-                _count_changes(summary, Writer(conn).write(settle(part)))
+                writer = Writer(conn)
+                active = None if writer.first_load else active_npis(conn)
+                scan = _scan(csv_path, active, synthetic, writer, summary, progress)
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    # The fast pass leaves the row count to polars, while the writer ends.
+                    known = scan.rows_read
+                    counting = pool.submit(count_rows, csv_path) if known is None else None
+                    _count_changes(summary, writer.finish())
+                    _count_rows(summary, counting.result() if counting else known or 0)
                 summary.seconds = round(time.perf_counter() - started, 3)
                 _record(conn, summary, "succeeded", started_at)
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
-    directory_changed(engine)
+    invalidate(engine)
     return summary
 
 
-def directory_changed(engine: Engine) -> None:
-    """Tell the search index that practitioners or credentials changed."""
-    search_index.invalidate(engine)
-
-
-def _scan(csv_path: Path, active: pl.Series, progress: bool) -> Candidates:
+def _scan(
+    csv_path: Path,
+    active: pl.Series | None,
+    synthetic: bool,
+    writer: Writer,
+    summary: ImportSummary,
+    progress: bool,
+) -> Scan:
+    """Stream the file into the writer; on a row polars cannot parse, start again block
+    by block, rejecting the bad rows."""
     size = csv_path.stat().st_size
     try:
         with progress_bar("importing", size, progress) as advance:
-            return scan_fast(csv_path, active, advance)
+            scan = Scan()
+            _feed(stream_fast(csv_path, active, synthetic, scan, advance), writer, scan, summary)
     except pl.exceptions.PolarsError:
-        # A row polars cannot parse: read again block by block, rejecting the bad rows.
+        writer.reset()
         with progress_bar("re-reading", size, progress) as advance:
-            return scan_blocks(csv_path, active, advance)
+            scan = Scan()
+            rows = stream_blocks(csv_path, active, synthetic, scan, advance)
+            _feed(rows, writer, scan, summary)
+    return scan
 
 
-def _transform(found: Candidates, synthetic: bool, summary: ImportSummary) -> Part:
-    """Transform the kept rows in slices of at most about ``SLICE_ROWS`` rows."""
-    summary.rows_read = found.rows_read
-    summary.skipped = found.rows_read - found.kept - found.malformed.total()
-    parts: list[Part] = []
-    pending: list[pl.DataFrame] = []
-    while found.frames:
-        pending.append(found.frames.pop(0))
-        if not found.frames or sum(f.height for f in pending) >= SLICE_ROWS:
-            parts.append(transform(pl.concat(pending), synthetic))
-            pending = []
-    part = Part.concat(parts) if parts else transform(_empty_candidates(), synthetic)
-    part.rejected.update(found.malformed)
-    summary.rejected = dict(sorted(part.rejected.items()))
-    summary.kept = part.practitioners.height
-    summary.no_geocode = part.practitioners["latitude"].null_count()
-    kinds = Counter(part.statuses["kind"].to_list())
-    summary.notices, summary.no_longer_relevant = kinds[NOTICE], kinds[EXIT]
-    return part
+def _feed(
+    batches: Iterator[pl.DataFrame], writer: Writer, scan: Scan, summary: ImportSummary
+) -> None:
+    """Write every batch and count what the file held.
+
+    Kept persons, notices, exits and the rejected rows (by reason, including rows polars
+    could not parse); the skipped rest is counted once the rows are (:func:`_count_rows`).
+    """
+    counts: Counter[str] = Counter()
+    for rows in batches:
+        counts.update(tally(rows))
+        writer.add(rows)
+    counts.update({f"rejected:{reason}": n for reason, n in scan.malformed.items()})
+    rejected = {
+        k.removeprefix("rejected:"): n for k, n in counts.items() if k.startswith("rejected:")
+    }
+    summary.kept, summary.no_geocode = counts[PERSON], counts["no_geocode"]
+    summary.notices, summary.no_longer_relevant = counts[NOTICE], counts[EXIT]
+    summary.rejected = dict(sorted(rejected.items()))
 
 
-def _empty_candidates() -> pl.DataFrame:
-    schema = {"_seq": pl.UInt32, **dict.fromkeys(NEEDED_COLUMNS, pl.String)}
-    return pl.DataFrame(schema=schema)
+def _count_rows(summary: ImportSummary, rows_read: int) -> None:
+    """Every row read is counted once: the rows not kept nor rejected were skipped."""
+    summary.rows_read = rows_read
+    kept = summary.kept + summary.notices + summary.no_longer_relevant
+    summary.skipped = rows_read - kept - sum(summary.rejected.values())
 
 
 def _count_changes(summary: ImportSummary, changes: Changes) -> None:

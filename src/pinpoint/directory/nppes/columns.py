@@ -122,7 +122,7 @@ PRACTITIONER_COLUMNS: tuple[str, ...] = (
     "active", "synthetic",
 )  # fmt: skip
 # ``left_reason`` says why a staged practitioner is inactive when a later row in the same
-# file took them out of search (see ``nppes_transform.settle``).
+# file took them out of search (see ``transform.settle``).
 PRACTITIONER_STAGE_COLUMNS: tuple[str, ...] = ("seq", *PRACTITIONER_COLUMNS, "left_reason")
 LICENSE_COLUMNS: tuple[str, ...] = ("npi", "taxonomy", "number", "state", "primary")
 LICENSE_STAGE_COLUMNS: tuple[str, ...] = ("seq", *LICENSE_COLUMNS)

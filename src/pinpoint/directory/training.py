@@ -1,0 +1,116 @@
+"""Training records -> eligibility facts: how recorded courses count toward the law's demands.
+
+The one rule (SPEC: several courses add up): hours, in-person hours and supervised
+sessions are summed over the courses, "licensed since" is the earliest date any course
+record gives, and years licensed are counted from it to the day the law is applied.
+A practitioner without a course has no facts at all (every requirement unshown).
+
+The directory judges a practitioner on all their courses; a clinic session judges the
+needler on the courses completed by the session date (``completed_by``). The search index
+reads the same sums from the database in one query (:data:`TOTALS_SQL`); a test keeps the
+two in agreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from pinpoint.errors import InvalidInput
+from pinpoint.law.eligibility import Eligibility, PractitionerFacts, Verdict
+from pinpoint.law.service import practitioner_eligibility
+from pinpoint.law.vocabulary import Profession
+
+DAYS_PER_YEAR = 365.25
+
+
+class TrainingRecord(Protocol):
+    """What a course record carries that counts (a ``TrainingCredential`` row has it)."""
+
+    @property
+    def hours(self) -> float: ...
+    @property
+    def in_person_hours(self) -> float | None: ...
+    @property
+    def licensed_since(self) -> date | None: ...
+    @property
+    def supervised_sessions(self) -> int | None: ...
+    @property
+    def completed_on(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class TrainingTotals:
+    """A practitioner's courses added up; ``None`` where no course gives the fact."""
+
+    hours: float | None = None
+    in_person_hours: float | None = None
+    licensed_since: date | None = None
+    supervised_sessions: int | None = None
+
+
+NO_TRAINING = TrainingTotals()
+
+# The same sums per NPI in SQL, for reading a whole directory at once.
+TOTALS_SQL = """
+    SELECT npi, SUM(hours) AS hours, SUM(in_person_hours) AS in_person,
+           MIN(licensed_since) AS since, SUM(supervised_sessions) AS supervised
+    FROM training_credentials GROUP BY npi
+"""
+
+
+def _sum(values: Iterable[float | int | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return float(sum(present)) if present else None
+
+
+def training_totals(
+    records: Iterable[TrainingRecord], completed_by: date | None = None
+) -> TrainingTotals:
+    """The courses added up (only those completed by ``completed_by``, when given)."""
+    done = [r for r in records if completed_by is None or r.completed_on <= completed_by]
+    if not done:
+        return NO_TRAINING
+    since = [r.licensed_since for r in done if r.licensed_since is not None]
+    sessions = _sum(r.supervised_sessions for r in done)
+    return TrainingTotals(
+        hours=_sum(r.hours for r in done),
+        in_person_hours=_sum(r.in_person_hours for r in done),
+        licensed_since=min(since) if since else None,
+        supervised_sessions=None if sessions is None else int(sessions),
+    )
+
+
+def eligibility_facts(totals: TrainingTotals, on: date) -> PractitionerFacts:
+    """The facts the law's requirements are checked against, on the day ``on``."""
+    years = None
+    if totals.licensed_since is not None:
+        years = max(0.0, (on - totals.licensed_since).days / DAYS_PER_YEAR)
+    return PractitionerFacts(
+        training_hours=totals.hours,
+        in_person_hours=totals.in_person_hours,
+        years_licensed=years,
+        supervised_sessions=totals.supervised_sessions,
+        registered=None,
+    )
+
+
+def facts_from_training(
+    records: Iterable[TrainingRecord], on: date, *, completed_by: date | None = None
+) -> PractitionerFacts:
+    """Training records -> eligibility facts on ``on`` (see the module's rule)."""
+    return eligibility_facts(training_totals(records, completed_by), on)
+
+
+def directory_verdict(
+    state: str | None, profession: str | Profession | None, facts: PractitionerFacts, on: date
+) -> Eligibility:
+    """A practitioner's verdict where they practise; outside the law base it is "law silent"."""
+    if profession is None:
+        return Eligibility(Verdict.LAW_SILENT, ("profession not covered by the law base",))
+    try:
+        return practitioner_eligibility(state or "", profession, facts, on)[0]
+    except InvalidInput:
+        return Eligibility(Verdict.LAW_SILENT, ("no US state of practice on record",))
