@@ -5,8 +5,8 @@ runs, without the directory's 20,000-row file) from a SQLite file; Debian's Chro
 drives it through Playwright. The demo patient, on a phone-sized screen and with the
 keyboard alone, answers a PHQ-9 with item 9 above 0 and an ODI, sees the crisis
 resources first and then their progress; the clinician then sees the alert and the new
-scores on the chart. axe-core audits every new page. Screenshots go to
-/tmp/shots/portal_*.png.
+scores on the chart, and the alert on the clinic dashboard. axe-core audits every new
+page. Screenshots go to /tmp/shots/portal_*.png.
 """
 
 from __future__ import annotations
@@ -172,6 +172,7 @@ def test_the_demo_patient_answers_on_a_phone_and_the_clinician_sees_the_alert(
     assert "Your pain has dropped 2 points since you started" in text
     assert "Your back pain disability score (Oswestry) has dropped 26 points" in text
     charts = page.locator(".progress-chart img")
+    assert charts.count() == 1
     for n in range(charts.count()):
         image = charts.nth(n)
         assert image.get_attribute("alt")
@@ -200,6 +201,18 @@ def test_the_demo_patient_answers_on_a_phone_and_the_clinician_sees_the_alert(
         assert "By the patient (portal)" in scores
         _no_violations(staff, "chart with outcomes")
         _shot(staff, "clinician_chart")
+
+        staff.goto(f"{demo.url}/clinic/dashboard")
+        alerts = staff.locator("#alerts-heading + * , section[aria-labelledby=alerts-heading]")
+        row = alerts.locator("tr", has_text="Jordan Example")
+        assert row.count() == 1, "the new alert is on the dashboard"
+        assert "PHQ-9 item 9" in row.inner_text()
+        counts = staff.locator(".dashboard-counts").inner_text()
+        assert re.search(r"\b2\s+open PHQ-9 alerts", counts)  # the demo's, and the new one
+        _no_violations(staff, "dashboard")
+        _shot(staff, "dashboard")
+        row.get_by_role("link", name="Jordan Example").click()
+        staff.wait_for_url(re.compile(rf".*/clinic/patients/{demo.patient_id}#episode-\d+$"))
     finally:
         clinician.close()
 

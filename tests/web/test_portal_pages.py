@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 import pytest
-from fastapi import Response
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -26,6 +25,7 @@ from pinpoint.outcomes.assignments import create_assignment
 from pinpoint.outcomes.models import Alert, Assessment, Assignment
 from pinpoint.outcomes.records_schemas import AssessmentCreate, AssignmentCreate
 from pinpoint.web.app import create_app
+from pinpoint.web.pages import portal as portal_pages
 from tests.care import factories as f
 
 PASSWORD = "correct horse battery"
@@ -392,8 +392,8 @@ def test_a_form_post_without_the_csrf_token_is_refused(portal: Portal) -> None:
     assert answer.status_code == 403
 
 
-def test_the_progress_chart_image_shows_when_its_route_is_installed(
-    portal: Portal, db_settings: Settings
+def test_the_progress_chart_image_is_shown_with_the_words_and_they_stand_alone(
+    portal: Portal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for value, day in ((7, "2025-03-01"), (4, "2025-03-20")):
         data = AssessmentCreate.model_validate(
@@ -401,19 +401,17 @@ def test_the_progress_chart_image_shows_when_its_route_is_installed(
         )
         record_assessment(portal.engine, portal.chart.clinician, portal.chart.episode_id, data)
     portal.login()
-    without = portal.client.get("/portal/progress").text
-    assert "<img" not in without  # the words stand alone
-    app = create_app(db_settings)
-
-    def chart(id: int) -> Response:
-        return Response(b"<svg xmlns='http://www.w3.org/2000/svg'/>", media_type="image/svg+xml")
-
-    app.add_api_route("/charts/episodes/{id}/progress.svg", chart)
-    with TestClient(app, follow_redirects=False, headers=HTML) as client:
-        client.cookies = portal.client.cookies
-        page = client.get("/portal/progress").text
+    page = portal.client.get("/portal/progress").text
     image = re.search(r'<img src="([^"]+)" alt="([^"]+)"', page)
     assert image is not None
     assert image.group(1) == f"/charts/episodes/{portal.chart.episode_id}/progress.svg"
     assert "written out in words" in image.group(2)
-    assert "Your pain has dropped 3 points" in _words(page)
+    chart = portal.client.get(image.group(1))
+    assert chart.status_code == 200
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    other = portal.client.get(f"/charts/episodes/{portal.chart.episode_id + 1}/progress.svg")
+    assert other.status_code == 404
+    monkeypatch.setattr(portal_pages, "CHART_ROUTE", re.compile(r"^/no-such-chart$"))
+    without = portal.client.get("/portal/progress").text
+    assert "<img" not in without  # without the charts routes the words stand alone
+    assert "Your pain has dropped 3 points" in _words(without)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute
+from fastapi.routing import iter_route_contexts
 
 from pinpoint.actors import Actor, Role
 from pinpoint.care import sessions
@@ -59,10 +59,9 @@ def _gate(request: Request, actor: Actor | None) -> Actor | Response:
 
 def _chart_route(request: Request) -> str | None:
     """The chart image's address with ``{episode_id}`` to fill in, or None without it."""
-    routes: list[BaseRoute] = request.app.routes
-    for route in routes:
-        path = getattr(route, "path", "")
-        if isinstance(path, str) and CHART_ROUTE.match(path):
+    for context in iter_route_contexts(request.app.routes):
+        path = context.path or ""
+        if CHART_ROUTE.match(path):
             return re.sub(r"\{[a-z_]+\}", "{episode_id}", path)
     return None
 
