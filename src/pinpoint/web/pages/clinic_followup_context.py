@@ -18,7 +18,7 @@ from pinpoint.care.codes import AdverseEventType
 from pinpoint.care.schemas import AdverseEventPublic, EpisodeChart, PatientChart, SessionPublic
 from pinpoint.outcomes import alerts, assessments, assignments
 from pinpoint.outcomes.catalogue import get_instrument
-from pinpoint.outcomes.display import describe_change, headline
+from pinpoint.outcomes.display import headline
 from pinpoint.outcomes.records_schemas import (
     AlertPublic,
     AssessmentPublic,
@@ -35,7 +35,6 @@ class EpisodeOutcomes:
     episode: EpisodeChart
     alerts: list[AlertPublic]
     assessments: list[AssessmentPublic]
-    changes: list[str]
     assignments: list[AssignmentPublic]
     form: FormState = field(default_factory=FormState)
     alert_form: FormState = field(default_factory=FormState)
@@ -74,7 +73,6 @@ def episode_outcomes(
         episode,
         alerts.episode_alerts(engine, actor, episode.id).alerts,
         list(reversed(listed.assessments)),
-        [f"{get_instrument(c.instrument).name}: {describe_change(c)}" for c in listed.changes],
         assignments.list_assignments(engine, actor, episode.id).assignments,
         form or FormState.initial({"due_on": date.today().isoformat()}),
         alert_form or FormState(),
