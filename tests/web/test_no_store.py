@@ -21,6 +21,8 @@ from pinpoint.accounts.service import (
     create_user,
     issue_token,
 )
+from pinpoint.care import sessions
+from pinpoint.care.schemas import AdverseEventCreate
 from pinpoint.config import Settings
 from pinpoint.outcomes.assessments import record_assessment
 from pinpoint.outcomes.records_schemas import AssessmentCreate
@@ -57,6 +59,7 @@ class World:
     session_id: int
     assessment_id: int
     alert_id: int
+    event_id: int
     bearer: dict[str, str]
     cookie: str
     csrf: str
@@ -68,6 +71,7 @@ class World:
             "sessions": self.session_id,
             "assessments": self.assessment_id,
             "alerts": self.alert_id,
+            "adverse-events": self.event_id,
         }
         for kind, record in ids.items():
             path = path.replace(f"/{kind}/{{id}}", f"/{kind}/{record}")
@@ -83,13 +87,24 @@ def world(engine: Engine) -> World:
     )
     assessment = record_assessment(engine, chart.clinician, chart.episode_id, phq9)
     assert assessment.alert is not None
+    soreness = AdverseEventCreate.model_validate(
+        {"type": "soreness", "severity": "mild", "onset_on": "2025-03-05"}
+    )
+    event = sessions.record_adverse_event(engine, chart.clinician, session_id, soreness)
     create_user(engine, "admin@example.org", "clinic_admin", PASSWORD, "Clinic A")
     admin = authenticate(engine, "admin@example.org", PASSWORD)
     web = issue_token(engine, admin, "web", WEB_SESSION_TTL)
     assert web.csrf_token
     bearer = {"Authorization": f"Bearer {issue_token(engine, admin).token}"}
     return World(
-        chart, session_id, assessment.id, assessment.alert.id, bearer, web.token, web.csrf_token
+        chart,
+        session_id,
+        assessment.id,
+        assessment.alert.id,
+        event.id,
+        bearer,
+        web.token,
+        web.csrf_token,
     )
 
 
