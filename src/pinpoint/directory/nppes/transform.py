@@ -92,11 +92,17 @@ def row_kind() -> pl.Expr:
 
 
 def _clean() -> pl.Expr:
-    """Blank text fields become null; the rare padded value loses its spaces."""
+    """The rare padded value loses its spaces (null if nothing else is left); blank fields
+    are null already (:data:`read.CSV_OPTIONS`)."""
     text_columns = pl.col(pl.String)
     padded = text_columns.str.starts_with(" ") | text_columns.str.ends_with(" ")
-    stripped = pl.when(padded).then(text_columns.str.strip_chars()).otherwise(text_columns)
-    return pl.when(stripped != "").then(stripped).name.keep()
+    stripped = text_columns.str.strip_chars()
+    return (
+        pl.when(padded)
+        .then(pl.when(stripped != "").then(stripped))
+        .otherwise(text_columns)
+        .name.keep()
+    )
 
 
 def _date(name: str) -> pl.Expr:
