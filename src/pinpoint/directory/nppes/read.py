@@ -239,7 +239,7 @@ def _parse(header: bytes, block: bytes) -> tuple[pl.DataFrame, Counter[str]]:
 def _parse_slowly(header: bytes, block: bytes) -> tuple[pl.DataFrame, Counter[str]]:
     names = next(csv.reader([header.decode("utf-8-sig", errors="replace")]))
     wanted = [names.index(c) for c in NEEDED_COLUMNS]
-    rows: list[list[str]] = []
+    rows: list[list[str | None]] = []
     bad: Counter[str] = Counter()
     reader = csv.reader(io.StringIO(block.decode("utf-8", errors="replace")))
     for record in reader:
