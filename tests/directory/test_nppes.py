@@ -478,13 +478,18 @@ def test_rows_read_is_exact_whatever_the_batch_size(
 def test_the_search_index_is_refreshed_after_each_successful_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[Engine] = []
-    monkeypatch.setattr(nppes_importer, "invalidate", calls.append)
-    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
-    assert calls == [engine]
+    calls: list[tuple[Engine, bool]] = []
+    monkeypatch.setattr(
+        nppes_importer, "invalidate", lambda e, *, points: calls.append((e, points))
+    )
+    monthly = write_nppes(tmp_path / "m.csv", monthly_rows())
+    import_nppes(engine, monthly, progress=False)
+    assert calls == [(engine, True)]
     with pytest.raises(InvalidInput):
         import_nppes(engine, tmp_path / "missing.csv", progress=False)
-    assert calls == [engine]
+    assert calls == [(engine, True)]
+    import_nppes(engine, monthly, progress=False)  # nothing changed: no points to refresh
+    assert calls == [(engine, True), (engine, False)]
 
 
 def test_zip_extraction_and_the_pass_show_progress(

@@ -118,8 +118,14 @@ def import_nppes(
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
-    invalidate(engine)
+    invalidate(engine, points=_changed(summary))
     return summary
+
+
+def _changed(summary: ImportSummary) -> bool:
+    """Whether the import changed any practitioner (else search has nothing to re-read)."""
+    moved = summary.added + summary.updated + summary.deactivated + summary.reactivated
+    return moved > 0
 
 
 def _scan(

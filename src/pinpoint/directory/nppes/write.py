@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Date, Index, bindparam, text
+from sqlalchemy import Connection, Date, ForeignKeyConstraint, Index, bindparam, text
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.nppes.columns import (
@@ -75,10 +76,11 @@ class Writer(Sql):
         self._seen = NpiSet()
         self._later: list[pl.DataFrame] = []
         self._dropped: list[Index] = []
+        self._dropped_keys: list[ForeignKeyConstraint] = []
         self._stored: Digests | None = None
         self._passed = NpiSet()  # practitioners passed over as unchanged
         self._passed_count = 0
-        if self.first_load and not self.postgres:
+        if self.first_load:
             self._drop_secondary_indexes()
         if not self.first_load:
             self.create_staging()
@@ -196,6 +198,9 @@ class Writer(Sql):
         for index in self._dropped:
             index.create(self.conn)
         self._dropped = []
+        for constraint in self._dropped_keys:
+            self.conn.execute(AddConstraint(constraint))
+        self._dropped_keys = []
         if self._later:
             corrections = settle(pl.concat(self._later))
             self._restore_passed(corrections)
@@ -239,8 +244,14 @@ class Writer(Sql):
             self.load(t.statuses, alone.select(STATUS_STAGE_COLUMNS))
 
     def _drop_secondary_indexes(self) -> None:
-        """Drop the directory tables' secondary indexes (rebuilt by :meth:`finish`)."""
+        """Drop the directory tables' secondary indexes (and on PostgreSQL the licenses'
+        foreign key, checked row by row there), all rebuilt at once by :meth:`finish`:
+        cheaper than keeping them up to date row by row."""
         for model in (Practitioner, License):
             for index in model.__table__.indexes:  # type: ignore[attr-defined]
                 index.drop(self.conn)
                 self._dropped.append(index)
+        if self.postgres:
+            for constraint in License.__table__.foreign_key_constraints:  # type: ignore[attr-defined]
+                self.conn.execute(DropConstraint(constraint))
+                self._dropped_keys.append(constraint)

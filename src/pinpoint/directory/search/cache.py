@@ -132,13 +132,14 @@ def warm(engine: Engine) -> DirectoryIndex:
     return index
 
 
-def invalidate(engine: Engine) -> None:
+def invalidate(engine: Engine, *, points: bool = True) -> None:
     """Forget the index of this database (call after writing to the directory).
 
     On PostgreSQL this also refreshes the ``practitioner_points`` materialised view the
-    database-side search reads.
+    database-side search reads, unless the caller knows no practitioner changed
+    (``points=False``: an import that found every row as it was).
     """
     with _BUILD_LOCK:
         _INDEXES.pop(engine_key(engine), None)
-    if engine.dialect.name == "postgresql":
+    if points and engine.dialect.name == "postgresql":
         postgis.refresh_points(engine)

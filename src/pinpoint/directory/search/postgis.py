@@ -58,11 +58,17 @@ def postgis_schema(engine: Engine) -> str | None:
 
 
 def refresh_points(engine: Engine) -> None:
-    """Bring ``practitioner_points`` up to date with ``practitioners``."""
+    """Bring ``practitioner_points`` up to date with ``practitioners``.
+
+    Concurrently (searches read on meanwhile) when the view holds points; an empty view
+    (the first load) is filled in one plain pass, several times faster than comparing.
+    """
     if postgis_schema(engine) is None:
         return
     with engine.begin() as conn:
-        conn.execute(text("REFRESH MATERIALIZED VIEW CONCURRENTLY practitioner_points"))
+        filled = conn.execute(text("SELECT EXISTS (SELECT 1 FROM practitioner_points)")).scalar()
+        how = "CONCURRENTLY " if filled else ""
+        conn.execute(text(f"REFRESH MATERIALIZED VIEW {how}practitioner_points"))
 
 
 # --- the statements ------------------------------------------------------------------------
