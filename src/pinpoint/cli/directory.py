@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from pinpoint.cli.output import console, print_json
+from pinpoint.directory.schemas_filings import FilingKind
 
 app = typer.Typer(
     help="The practitioner directory: import NPPES files and training rosters, add filings.",
@@ -70,8 +71,7 @@ def add_filing(
         str,
         typer.Option(
             "--kind",
-            help="registration, endorsement, attestation, acknowledgement, proof_of_training, "
-            "course_approval or board_approval.",
+            help=f"What was filed: {', '.join(k.value for k in FilingKind)}.",
         ),
     ],
     filed_on: Annotated[
@@ -114,7 +114,8 @@ def add_filing(
     )
     console().print(
         f"Recorded {filing.kind.value} for NPI {filing.npi} in {filing.state}, "
-        f"filed {filing.filed_on}{extra}"
+        f"filed {filing.filed_on}{extra}",
+        soft_wrap=True,
     )
 
 
