@@ -158,5 +158,5 @@ def test_add_filing_refuses_unknown_malformed_npis_and_repeats(
         assert err.count("\n") == 1
     assert run(["directory", "add-filing", npi, *options]) == 0
     assert run(["directory", "add-filing", npi, *options]) == 2
-    assert "already recorded" in capsys.readouterr().err
+    assert "already has this filing on record" in capsys.readouterr().err
     assert run(["directory", "add-filing", npi, "--state", "FL"]) == 2

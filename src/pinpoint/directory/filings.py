@@ -45,8 +45,8 @@ def add_filing(
     """
     key = parse_npi(npi)
     duplicate = Conflict(
-        f"a {data.kind.value} filed in {data.state} on {data.filed_on} is already recorded "
-        f"for NPI {key}",
+        f"NPI {key} already has this filing on record: {data.kind.label} in {data.state}, "
+        f"filed {data.filed_on}",
         field="filed_on",
     )
     try:
