@@ -23,6 +23,8 @@ from pinpoint.directory.nppes import NPPES_COLUMNS, import_nppes
 from pinpoint.directory.nppes import importer as nppes_importer
 from pinpoint.directory.nppes import merge as nppes_merge
 from pinpoint.directory.nppes import read as nppes_read
+from pinpoint.directory.nppes import write as nppes_write
+from pinpoint.directory.nppes.sql import STAGING
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
@@ -215,6 +217,40 @@ def _snapshot(engine: Engine) -> tuple[list[Any], list[Any]]:
             )
         ]
     return people, licenses
+
+
+def test_a_reimport_writes_only_the_rows_that_changed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    staged: list[str] = []
+    real_load = nppes_write.Writer.load
+
+    def spy(self: nppes_write.Writer, table: str, frame: pl.DataFrame) -> None:
+        staged.extend(f"{table}:{n}" for n in frame["npi"].to_list() if frame.height)
+        real_load(self, table, frame)
+
+    monkeypatch.setattr(nppes_write.Writer, "load", spy)
+    rows = monthly_rows()
+    rows[0] = person(1, **{f"{PRACTICE} City Name": "GOLDEN"})
+    summary = import_nppes(engine, write_nppes(tmp_path / "m2.csv", rows), progress=False)
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 6)
+    people = {e.rsplit(":", 1)[1] for e in staged if e.startswith(STAGING.practitioners)}
+    assert people == {npi(1)}  # the notice for an NPI not in the directory is staged too
+
+
+def test_a_row_a_status_changed_is_read_again_by_the_next_import(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The deactivation came from a later file; the monthly file read again brings the row
+    back as it says, although the row itself never changed."""
+    monthly = write_nppes(tmp_path / "m.csv", monthly_rows())
+    import_nppes(engine, monthly, progress=False)
+    import_nppes(engine, write_nppes(tmp_path / "w.csv", [notice(1)]), progress=False)
+    assert not _active(engine)[npi(1)]
+    again = import_nppes(engine, monthly, progress=False)
+    assert again.reactivated == 1
+    assert _active(engine)[npi(1)]
 
 
 def test_reimporting_the_same_file_changes_nothing(engine: Engine, tmp_path: Path) -> None:
@@ -503,6 +539,9 @@ def _repeating_rows() -> list[dict[str, str]]:
     ]
 
 
+_REAL_STREAM_FAST = nppes_importer.stream_fast
+
+
 def _one_row_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hand the writer one row at a time, so that every repeated NPI spans batches."""
     real = nppes_importer.stream_fast
@@ -514,7 +553,7 @@ def _one_row_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nppes_importer, "stream_fast", single_rows)
 
 
-@pytest.mark.parametrize("into", ["empty", "filled"])
+@pytest.mark.parametrize("into", ["empty", "filled", "itself"])
 def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, into: str
 ) -> None:
@@ -531,12 +570,18 @@ def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
                 conn.execute(Practitioner.__table__.delete())
             if into == "filled":
                 import_nppes(engine, monthly, progress=False)
+            if into == "itself":  # rows passed over as unchanged, then corrected
+                with monkeypatch.context() as whole:
+                    whole.setattr(nppes_importer, "stream_fast", _REAL_STREAM_FAST)
+                    import_nppes(engine, repeating, progress=False)
             summary = import_nppes(engine, repeating, progress=False)
         results.append((summary.model_dump(exclude={"seconds"}), _snapshot(engine)))
     assert results[0] == results[1]
     _, (_, licenses) = results[1]
     active = _active(engine)
-    assert [active[npi(n)] for n in (50, 51, 52, 53)] == [True, True, False, True]
+    # 53's last row has no relevant taxonomy: it takes 53 out of search once 53 is in it
+    in_search_53 = into != "itself"
+    assert [active[npi(n)] for n in (50, 51, 52, 53)] == [True, True, False, in_search_53]
     numbers = {lic[2] for lic in licenses}
     assert "NEW50" in numbers
     assert "OLD50" not in numbers

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -33,11 +34,11 @@ class Practitioner(Base):
     name_prefix: Mapped[str | None] = mapped_column(String(20))
     name_suffix: Mapped[str | None] = mapped_column(String(20))
     credential: Mapped[str | None] = mapped_column(String(100))
-    profession: Mapped[str] = mapped_column(String(30), index=True)
+    profession: Mapped[str] = mapped_column(String(30))
     taxonomy: Mapped[str] = mapped_column(String(10))
     address_line: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
-    state: Mapped[str | None] = mapped_column(String(2), index=True)
+    state: Mapped[str | None] = mapped_column(String(2))
     zip5: Mapped[str | None] = mapped_column(String(5))
     country: Mapped[str | None] = mapped_column(String(2))
     phone: Mapped[str | None] = mapped_column(String(20))
@@ -47,8 +48,11 @@ class Practitioner(Base):
     updated_on: Mapped[date | None] = mapped_column(Date)
     deactivated_on: Mapped[date | None] = mapped_column(Date)
     reactivated_on: Mapped[date | None] = mapped_column(Date)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    row_digest: Mapped[int | None] = mapped_column(BigInteger)
+    """A hash of the NPPES row last imported (name, place, licenses, status): a re-import
+    passes over an unchanged row without writing it."""
 
     licenses: Mapped[list[License]] = relationship(
         back_populates="practitioner", cascade="all, delete-orphan", order_by="License.id"

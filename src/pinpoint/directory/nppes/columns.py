@@ -119,8 +119,13 @@ PRACTITIONER_COLUMNS: tuple[str, ...] = (
     "npi", "last_name", "first_name", "middle_name", "name_prefix", "name_suffix", "credential",
     "profession", "taxonomy", "address_line", "city", "state", "zip5", "country", "phone",
     "latitude", "longitude", "enumerated_on", "updated_on", "deactivated_on", "reactivated_on",
-    "active", "synthetic",
+    "active", "synthetic", "row_digest",
 )  # fmt: skip
+# What a merge compares to tell an updated practitioner from an unchanged one (the digest
+# only says whether the row can be passed over unread).
+COMPARED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in PRACTITIONER_COLUMNS if c not in ("npi", "row_digest")
+)
 # ``left_reason`` says why a staged practitioner is inactive when a later row in the same
 # file took them out of search (see ``transform.settle``).
 PRACTITIONER_STAGE_COLUMNS: tuple[str, ...] = ("seq", *PRACTITIONER_COLUMNS, "left_reason")

@@ -18,12 +18,15 @@ After a successful import the search index is told (:func:`search.cache.invalida
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Full, Queue
+from typing import TypeVar
 
 import polars as pl
 from pydantic import BaseModel, Field
@@ -41,9 +44,11 @@ from pinpoint.directory.nppes.read import (
     stream_blocks,
     stream_fast,
 )
-from pinpoint.directory.nppes.transform import PERSON, tally
+from pinpoint.directory.nppes.transform import PERSON
 from pinpoint.directory.nppes.write import Writer, active_npis
 from pinpoint.directory.search.cache import invalidate
+
+T = TypeVar("T")
 
 
 class ImportSummary(BaseModel):
@@ -94,16 +99,20 @@ def import_nppes(
         with csv_path.open("rb") as handle:
             read_header(handle, path.name)
         try:
-            with engine.connect() as conn, conn.begin():
+            with (
+                ThreadPoolExecutor(max_workers=1) as pool,
+                engine.connect() as conn,
+                conn.begin(),
+            ):
+                # The fast pass leaves the row count to a plain count of records, run
+                # beside it (the careful pass counts as it reads).
+                counting = pool.submit(count_rows, csv_path)
                 writer = Writer(conn)
                 active = None if writer.first_load else active_npis(conn)
                 scan = _scan(csv_path, active, synthetic, writer, summary, progress)
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    # The fast pass leaves the row count to polars, while the writer ends.
-                    known = scan.rows_read
-                    counting = pool.submit(count_rows, csv_path) if known is None else None
-                    _count_changes(summary, writer.finish())
-                    _count_rows(summary, counting.result() if counting else known or 0)
+                _count_changes(summary, writer.finish())
+                known = scan.rows_read
+                _count_rows(summary, counting.result() if known is None else known)
                 summary.seconds = round(time.perf_counter() - started, 3)
                 _record(conn, summary, "succeeded", started_at)
         except BaseException:
@@ -142,13 +151,15 @@ def _feed(
 ) -> None:
     """Write every batch and count what the file held.
 
-    Kept persons, notices, exits and the rejected rows (by reason, including rows polars
-    could not parse); the skipped rest is counted once the rows are (:func:`_count_rows`).
+    Batches are prepared (settled, counted) on a second thread, a few ahead of the writes,
+    so polars works on the next batches while the database stores this one. Kept persons,
+    notices, exits and the rejected rows (by reason, including rows polars could not
+    parse) are counted here; the skipped rest once the rows are (:func:`_count_rows`).
     """
     counts: Counter[str] = Counter()
-    for rows in batches:
-        counts.update(tally(rows))
-        writer.add(rows)
+    for prepared in ahead(writer.prepare(rows) for rows in batches):
+        counts.update(prepared.counts)
+        writer.write(prepared)
     counts.update({f"rejected:{reason}": n for reason, n in scan.malformed.items()})
     rejected = {
         k.removeprefix("rejected:"): n for k, n in counts.items() if k.startswith("rejected:")
@@ -156,6 +167,51 @@ def _feed(
     summary.kept, summary.no_geocode = counts[PERSON], counts["no_geocode"]
     summary.notices, summary.no_longer_relevant = counts[NOTICE], counts[EXIT]
     summary.rejected = dict(sorted(rejected.items()))
+
+
+_DONE = object()
+
+
+def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, produced on a background thread up to ``depth`` ahead of the caller.
+
+    An error raised while producing is raised here, in order; if the caller stops early,
+    the producer stops too (and its iterator is closed on its own thread).
+    """
+    queue: Queue[tuple[object, BaseException | None]] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[object, BaseException | None]) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(Full):
+                queue.put(entry, timeout=0.05)
+                return True
+        return False
+
+    def produce() -> None:
+        with contextlib.closing(iter(items)) as source:  # type: ignore[type-var]
+            try:
+                for item in source:
+                    if not put((item, None)):
+                        return
+            except BaseException as error:  # handed to the caller, raised there
+                put((_DONE, error))
+                return
+        put((_DONE, None))
+
+    thread = threading.Thread(target=produce, name="pinpoint-import-prepare", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = queue.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _count_rows(summary: ImportSummary, rows_read: int) -> None:

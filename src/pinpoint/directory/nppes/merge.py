@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pinpoint.directory.nppes.columns import (
+    COMPARED_COLUMNS,
     EXIT,
     LEFT_DEACTIVATED,
     LEFT_NOT_RELEVANT,
@@ -68,7 +69,7 @@ class Merge(Sql):
             query=f"SELECT npi FROM ({staged} EXCEPT {existing}) a "
             f"UNION SELECT npi FROM ({existing} EXCEPT {staged}) b",
         )
-        changed = distinct("s", "p", PRACTITIONER_COLUMNS[1:])
+        changed = distinct("s", "p", COMPARED_COLUMNS)
         changes = Changes(added=self.count(f"SELECT count(*) FROM {_NEW}"))
         changes.updated = self.count(
             f"SELECT count(*) FROM (SELECT s.npi FROM {_S} s JOIN practitioners p "
@@ -99,7 +100,7 @@ class Merge(Sql):
 
     def upsert_practitioners(self) -> None:
         updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in PRACTITIONER_COLUMNS[1:])
-        changed = distinct("practitioners", "excluded", PRACTITIONER_COLUMNS[1:])
+        changed = distinct("practitioners", "excluded", PRACTITIONER_COLUMNS[1:])  # digest too
         self.run(
             f"INSERT INTO practitioners ({cols(PRACTITIONER_COLUMNS)}) "
             f"SELECT {cols(PRACTITIONER_COLUMNS)} FROM {_S} WHERE true "
@@ -120,7 +121,8 @@ class Merge(Sql):
             (NOTICE, ("active", "deactivated_on", "reactivated_on")),
             (EXIT, ("active",)),
         ):
-            sets = ", ".join(f"{q(c)} = n.{q(c)}" for c in columns)
+            # a row changed by a status no longer matches its digest: the next import reads it
+            sets = ", ".join(f"{q(c)} = n.{q(c)}" for c in columns) + ", row_digest = NULL"
             self.run(
                 f"UPDATE practitioners SET {sets} FROM {_N} n WHERE practitioners.npi = n.npi "
                 f"AND n.kind = '{kind}' AND ({distinct('practitioners', 'n', columns)})"

@@ -16,7 +16,9 @@ import polars as pl
 from sqlalchemy import Connection, bindparam, text
 
 from pinpoint.directory.nppes.columns import (
+    LICENSE_COLUMNS,
     LICENSE_STAGE_COLUMNS,
+    PRACTITIONER_COLUMNS,
     PRACTITIONER_STAGE_COLUMNS,
     STATUS_STAGE_COLUMNS,
 )
@@ -28,7 +30,8 @@ _VARCHAR = {
     "left_reason": 30, "kind": 10,
 }  # fmt: skip
 _OTHER_TYPES = {
-    "seq": "BIGINT", "latitude": "DOUBLE PRECISION", "longitude": "DOUBLE PRECISION",
+    "seq": "BIGINT", "row_digest": "BIGINT", "latitude": "DOUBLE PRECISION",
+    "longitude": "DOUBLE PRECISION",
     "enumerated_on": "DATE", "updated_on": "DATE", "deactivated_on": "DATE",
     "reactivated_on": "DATE", "active": "BOOLEAN", "synthetic": "BOOLEAN", "primary": "BOOLEAN",
 }  # fmt: skip
@@ -97,7 +100,10 @@ class Sql:
                 copy.write(frame.write_csv(include_header=False))
             return
         marks = ", ".join("?" * frame.width)
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", frame.rows())
+        # Column by column to Python, zipped into rows as the driver takes them: a quarter
+        # less work than ``frame.rows()``, and no list of every row at once.
+        rows = zip(*(column.to_list() for column in frame.iter_columns()), strict=True)
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
     def delete_npis(self, table: str, npis: pl.Series) -> None:
         """Delete the rows of these NPIs (a rare path: rows repeated in one file)."""
@@ -116,6 +122,22 @@ class Sql:
             chunk = values[start : start + 1000]
             found += self.conn.execute(statement, {"npis": chunk}).scalars().all()
         return pl.Series("npi", found, dtype=pl.String)
+
+    def restage(self, npis: list[str]) -> None:
+        """Copy these NPIs' directory rows (and licenses) into the staging tables."""
+        people = cols(PRACTITIONER_COLUMNS)
+        licenses = cols(LICENSE_COLUMNS)
+        for start in range(0, len(npis), 500):
+            chunk = {"npis": npis[start : start + 500]}
+            for statement in (
+                f"INSERT INTO {STAGING.practitioners} (seq, {people}, left_reason) "
+                f"SELECT -1, {people}, NULL FROM practitioners WHERE npi IN :npis",
+                f"INSERT INTO {STAGING.licenses} (seq, {licenses}) "
+                f"SELECT -1, {licenses} FROM practitioner_licenses WHERE npi IN :npis "
+                "ORDER BY id",
+            ):
+                bound = text(statement).bindparams(bindparam("npis", expanding=True))
+                self.conn.execute(bound, chunk)
 
     def temp(self, name: str, *, columns: str = "", query: str = "") -> None:
         """A temporary table (dropped at commit on PostgreSQL) of ``columns`` or ``query``."""

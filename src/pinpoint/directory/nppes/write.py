@@ -19,6 +19,8 @@ replaces the written one, and a later status applies to whichever row is there.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
@@ -35,10 +37,11 @@ from pinpoint.directory.nppes.columns import (
     PRACTITIONER_STAGE_COLUMNS,
     STATUS_STAGE_COLUMNS,
 )
+from pinpoint.directory.nppes.digests import Digests
 from pinpoint.directory.nppes.merge import Changes, Merge
 from pinpoint.directory.nppes.seen import NpiSet
 from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Sql
-from pinpoint.directory.nppes.transform import Part, settle
+from pinpoint.directory.nppes.transform import Part, settle, tally
 
 
 def active_npis(conn: Connection) -> pl.Series:
@@ -51,6 +54,17 @@ def _as_date(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One batch, settled and ready to write."""
+
+    part: Part
+    follows: pl.Series  # per status row: its NPI has a practitioner row in this batch
+    later: pl.DataFrame | None  # rows of NPIs an earlier batch holds, applied at the end
+    counts: Counter[str]  # :func:`transform.tally` of the batch
+    passed: int = 0  # practitioners whose row is the one on record: not written
+
+
 class Writer(Sql):
     """Writes one import, batch by batch in file order, on the caller's transaction."""
 
@@ -61,37 +75,76 @@ class Writer(Sql):
         self._seen = NpiSet()
         self._later: list[pl.DataFrame] = []
         self._dropped: list[Index] = []
+        self._stored: Digests | None = None
+        self._passed = NpiSet()  # practitioners passed over as unchanged
+        self._passed_count = 0
         if self.first_load and not self.postgres:
             self._drop_secondary_indexes()
         if not self.first_load:
             self.create_staging()
+            self._stored = Digests.read(conn)
 
     # --- during the scan --------------------------------------------------------------
 
-    def add(self, rows: pl.DataFrame) -> None:
-        """Transformed rows of the next batch (:func:`transform.transformed`)."""
+    def prepare(self, rows: pl.DataFrame) -> Prepared:
+        """Settle the next batch of transformed rows (:func:`transform.transformed`).
+
+        Pure work on the data, so it may run ahead of the writes, in order, on another
+        thread: rows of an NPI an earlier batch holds are set aside as corrections, the
+        rest settled to one state per NPI.
+        """
         again = pl.Series(self._seen.contains(rows["npi_base"].to_numpy()))
         again &= rows["reason"].is_null()
-        if again.any():
-            self._later.append(rows.filter(again))
-            rows = rows.filter(~again)
-        part = settle(rows)
-        self._write(part)
-
-    def _write(self, part: Part) -> None:
-        t = self.tables
-        people = part.practitioners
-        self.load(t.practitioners, people.select(self._columns(PRACTITIONER_STAGE_COLUMNS)))
-        self.load(t.licenses, part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS)))
+        later = rows.filter(again) if again.any() else None
+        part = settle(rows.filter(~again) if later is not None else rows)
+        people, statuses = part.practitioners, part.statuses
+        follows = statuses["npi"].is_in(people["npi"].implode())
         self._seen.add(people["npi_base"].to_numpy())
+        if self.tables.statuses is not None:  # staged, so written: later rows correct them
+            self._seen.add(statuses.filter(~follows)["npi_base"].to_numpy())
+        part, passed = self._pass_unchanged(part)
+        return Prepared(part, follows, later, tally(rows), passed)
+
+    def _pass_unchanged(self, part: Part) -> tuple[Part, int]:
+        """Leave out practitioners whose row is the one on record (and no status of this
+        batch changes): nothing of theirs is staged. Their NPIs are remembered, in case a
+        later row of the file corrects them (:meth:`_restore_passed`)."""
+        people = part.practitioners
+        if self._stored is None or not len(self._stored) or not people.height:
+            return part, 0
+        bases = people["npi_base"].to_numpy()
+        same = self._stored.matches(bases, people["row_digest"].to_numpy())
+        same &= ~people["npi"].is_in(part.statuses["npi"].implode()).to_numpy()
+        if not same.any():
+            return part, 0
+        self._passed.add(bases[same])
+        passed = people.filter(same)["npi"].implode()
+        kept = Part(
+            practitioners=people.filter(~same),
+            licenses=part.licenses.filter(~pl.col("npi").is_in(passed)),
+            statuses=part.statuses,
+        )
+        return kept, int(same.sum())
+
+    def write(self, prepared: Prepared) -> None:
+        """Store a prepared batch (in the order the batches were prepared)."""
+        self._passed_count += prepared.passed
+        if prepared.later is not None:
+            self._later.append(prepared.later)
+        t, part = self.tables, prepared.part
+        people = part.practitioners.select(self._columns(PRACTITIONER_STAGE_COLUMNS))
+        self.load(t.practitioners, people)
+        self.load(t.licenses, part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS)))
         statuses = part.statuses
         if statuses.height:
-            follows = statuses["npi"].is_in(people["npi"].implode())
-            self._apply(statuses.filter(follows))
+            self._apply(statuses.filter(prepared.follows))
             if t.statuses is not None:  # nobody in this file to apply them to: staged
-                alone = statuses.filter(~follows)
+                alone = statuses.filter(~prepared.follows)
                 self.load(t.statuses, alone.select(STATUS_STAGE_COLUMNS))
-                self._seen.add(alone["npi_base"].to_numpy())
+
+    def add(self, rows: pl.DataFrame) -> None:
+        """Prepare and write one batch at once."""
+        self.write(self.prepare(rows))
 
     def _columns(self, staged: tuple[str, ...]) -> tuple[str, ...]:
         if self.tables.staged:
@@ -108,7 +161,7 @@ class Writer(Sql):
             return
         why = f", left_reason = CASE WHEN :kind = '{EXIT}' THEN '{LEFT_NOT_RELEVANT}' END"
         statement = text(
-            f"UPDATE {self.tables.practitioners} SET active = :active, "
+            f"UPDATE {self.tables.practitioners} SET active = :active, row_digest = NULL, "
             f"deactivated_on = CASE WHEN :kind = '{NOTICE}' THEN :deact ELSE deactivated_on END, "
             f"reactivated_on = CASE WHEN :kind = '{NOTICE}' THEN :react ELSE reactivated_on END"
             f"{why if self.tables.staged else ''} WHERE npi = :npi"
@@ -144,11 +197,27 @@ class Writer(Sql):
             index.create(self.conn)
         self._dropped = []
         if self._later:
-            self._correct(settle(pl.concat(self._later)))
+            corrections = settle(pl.concat(self._later))
+            self._restore_passed(corrections)
+            self._correct(corrections)
             self._later = []
         if self.first_load:
             return Changes(added=self.count("SELECT count(*) FROM practitioners"))
-        return Merge(self.conn).merge()
+        changes = Merge(self.conn).merge()
+        changes.unchanged += self._passed_count
+        return changes
+
+    def _restore_passed(self, corrections: Part) -> None:
+        """Stage again, from the directory, the passed-over practitioners a later row of
+        the file corrects, so the correction applies as if they had been staged."""
+        npis = pl.concat([corrections.practitioners, corrections.statuses], how="diagonal")
+        bases = npis["npi_base"].to_numpy()
+        hit = self._passed.contains(bases)
+        if not hit.any():
+            return
+        restored = npis.filter(pl.Series(hit))["npi"].unique().to_list()
+        self._passed_count -= len(restored)
+        self.restage(restored)
 
     def _correct(self, part: Part) -> None:
         """Rows of NPIs an earlier batch wrote: the latest practitioner row replaces the
