@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -109,11 +109,6 @@ class FilingCreate(BaseModel):
         return value
 
 
-def _utc(moment: datetime) -> datetime:
-    """Stored times are UTC; SQLite hands them back without the zone."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 class FilingRecorded(BaseModel):
     """A stored filing, as answered to the operator who recorded it."""
 
@@ -129,4 +124,4 @@ class FilingRecorded(BaseModel):
     recorded_by: int | None = Field(
         description="The user who recorded it; null when recorded from the command line."
     )
-    recorded_at: Annotated[datetime, AfterValidator(_utc)]
+    recorded_at: datetime = Field(description="When it was recorded (UTC).")
