@@ -17,6 +17,12 @@ from tests.accounts.factories import PASSWORD
 
 # Routes anyone may call; every other /api/v1 route must go through current_actor.
 PUBLIC_API = ("/api/v1/law", "/api/v1/practitioners", "/api/v1/auth/token")
+# Writes under a public prefix: directory operators', authenticated like every write.
+OPERATOR_WRITES = {"/api/v1/practitioners/{npi}/filings"}
+
+
+def _public(path: str) -> bool:
+    return path.startswith(PUBLIC_API) and path not in OPERATOR_WRITES
 
 
 @pytest.fixture
@@ -147,12 +153,13 @@ def test_every_non_public_api_route_goes_through_current_actor(
     unguarded = [
         f"{sorted(route.methods or ())} {route.path}"
         for route in routes
-        if not (route.path or "").startswith(PUBLIC_API) and not depends_on_current_actor(route)
+        if not _public(route.path or "") and not depends_on_current_actor(route)
     ]
     assert unguarded == []
     paths = {route.path or "" for route in clinical_routes(app)}
     assert {"/api/v1/audit", "/api/v1/auth/logout"} <= paths
-    assert not any(path.startswith(PUBLIC_API) for path in paths)
+    assert not any(_public(path) for path in paths)
+    assert paths >= OPERATOR_WRITES
 
 
 def test_every_clinical_route_answers_401_without_a_token(

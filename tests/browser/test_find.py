@@ -27,7 +27,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("find-data")
     engine = make_engine(database_url(data))
     upgrade(engine)
-    f.add(engine, [NEAR, FAR], [f.credential(NEAR["npi"], hours=80)])
+    filing = f.filing(NEAR["npi"], "CO", kind="registration", reference="CO-DN-7")
+    f.add(engine, [NEAR, FAR], [f.credential(NEAR["npi"], hours=80)], filings=[filing])
     engine.dispose()
     with serve_app(data) as url:
         yield url
@@ -50,6 +51,10 @@ def test_search_a_zip_see_results_and_open_one(base_url: str, page: sync_api.Pag
     page.wait_for_url(f"**/practitioners/{NEAR['npi']}")
     assert "Eligible to dry needle here" in page.inner_text("#verdict-heading")
     assert "Dry Needling Level 1" in page.inner_text("main")
+    filings = page.locator("section[aria-labelledby=filings-heading] tbody tr")
+    assert filings.count() == 1
+    assert "Registration" in filings.inner_text()
+    assert "CO-DN-7" in filings.inner_text()
     assert page.locator("ul.sources li").count() >= 1
 
 

@@ -24,6 +24,8 @@ from pinpoint.care.schemas import (
     SessionCreate,
 )
 from pinpoint.db.engine import transaction
+from pinpoint.directory.filings import add_filing
+from pinpoint.directory.schemas_filings import FilingCreate
 from tests.directory import factories as directory
 
 SESSION_DAY = date(2025, 3, 4)
@@ -63,6 +65,12 @@ def trained_npi(engine: Engine, state: str = "CO", **credential: Any) -> str:
     values.update(credential)
     directory.add(engine, [row], [directory.credential(row["npi"], **values)])
     return str(row["npi"])
+
+
+def board_filing(engine: Engine, npi: str, state: str, **values: Any) -> None:
+    """The board filing ``state``'s law asks for (an attestation filed 2024-05-01)."""
+    data = {"state": state, "kind": "attestation", "filed_on": "2024-05-01", **values}
+    add_filing(engine, npi, FilingCreate.model_validate(data))
 
 
 def untrained_npi(engine: Engine, state: str = "CO") -> str:

@@ -36,6 +36,7 @@ NOT_CLINICAL = {
     ("POST", "/api/v1/auth/logout"),
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/credentials"),  # directory operators' training entry
+    ("POST", "/api/v1/practitioners/{npi}/filings"),  # and their board filings
 }
 # Reads a patient user may make of their own record.
 PATIENT_READS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -121,6 +121,43 @@ def test_training_finished_after_the_session_date_does_not_count(engine: Engine)
         sessions.record_session(engine, ready.clinician, ready.episode_id, f.session_data(late))
 
 
+def _florida_chart(engine: Engine) -> tuple[f.Chart, str]:
+    """A ready Florida chart and a needler whose training meets Florida's minimums."""
+    ready = f.chart(engine, state="FL", screened=[])
+    npi = f.trained_npi(
+        engine, "FL", in_person_hours=50.0, licensed_since=date(2010, 1, 1), supervised_sessions=25
+    )
+    return ready, npi
+
+
+def test_a_needler_without_the_board_filing_the_state_asks_for_is_refused(
+    engine: Engine,
+) -> None:
+    ready, npi = _florida_chart(engine)
+    with pytest.raises(Conflict, match=r"training_unknown.*attestation form"):
+        sessions.record_session(engine, ready.clinician, ready.episode_id, f.session_data(npi))
+
+
+def test_a_filing_made_after_the_session_date_does_not_count(engine: Engine) -> None:
+    ready, npi = _florida_chart(engine)
+    f.board_filing(engine, npi, "FL", filed_on=(f.SESSION_DAY + timedelta(days=1)).isoformat())
+    with pytest.raises(Conflict, match="training_unknown"):
+        sessions.record_session(engine, ready.clinician, ready.episode_id, f.session_data(npi))
+
+
+def test_a_filing_counts_only_in_its_own_state_and_while_in_force(engine: Engine) -> None:
+    ready, npi = _florida_chart(engine)
+    f.board_filing(engine, npi, "GA")
+    f.board_filing(engine, npi, "FL", expires_on=(f.SESSION_DAY - timedelta(days=1)).isoformat())
+    with pytest.raises(Conflict, match="training_unknown"):
+        sessions.record_session(engine, ready.clinician, ready.episode_id, f.session_data(npi))
+    f.board_filing(engine, npi, "FL", filed_on="2025-01-02", expires_on=f.SESSION_DAY.isoformat())
+    recorded = sessions.record_session(
+        engine, ready.clinician, ready.episode_id, f.session_data(npi)
+    )
+    assert recorded.cpt_code == "20560"
+
+
 def test_a_needler_is_judged_by_the_clinic_state_law(engine: Engine) -> None:
     ready = f.chart(engine, state="NY", screened=[])  # NY: physical therapists may not needle
     with pytest.raises(Conflict, match="not_eligible"):
@@ -165,12 +202,6 @@ def test_consent_elsewhere_carries_the_standard_disclosure_only(engine: Engine) 
     assert "law" not in consent.disclosure
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Florida requires an attestation filed with the board before needling (law base, "
-    "registration_required); the directory cannot record a board filing yet, so no needler "
-    "can be shown eligible in Florida. Remove this mark once credentials carry the filing.",
-)
 def test_a_significant_event_in_a_reporting_state_is_reportable_with_the_deadline(
     engine: Engine,
 ) -> None:
@@ -187,6 +218,7 @@ def test_a_significant_event_in_a_reporting_state_is_reportable_with_the_deadlin
         licensed_since=date(2010, 1, 1),
         supervised_sessions=25,
     )
+    f.board_filing(engine, npi, "FL")  # Florida asks for an attestation filed with the board
     needled = sessions.record_session(engine, clinician, episode.id, f.session_data(npi))
     mild = sessions.record_adverse_event(engine, clinician, needled.id, _event())
     significant = sessions.record_adverse_event(

@@ -78,3 +78,18 @@ def test_ensure_schema_migrates_a_new_database_once_then_only_checks(
         migrate.ensure_schema(engine)
     finally:
         engine.dispose()
+
+
+def test_board_filings_upgrade_and_downgrade(engine: Engine) -> None:
+    """Migration 0011 adds ``board_filings`` and takes it away again, on both databases."""
+    from alembic import command
+
+    from pinpoint.db.migrate import alembic_config
+
+    assert "board_filings" in inspect(engine).get_table_names()
+    command.downgrade(alembic_config(engine), "0010")
+    assert "board_filings" not in inspect(engine).get_table_names()
+    upgrade(engine)
+    assert "board_filings" in inspect(engine).get_table_names()
+    indexes = {i["name"] for i in inspect(engine).get_indexes("board_filings")}
+    assert "ix_board_filings_npi" in indexes

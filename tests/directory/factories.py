@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert
 
 from pinpoint.directory import geo
-from pinpoint.directory.models import License, Practitioner, TrainingCredential
+from pinpoint.directory.models import BoardFiling, License, Practitioner, TrainingCredential
 from pinpoint.directory.npi import make_npi
 from pinpoint.directory.search.cache import invalidate
 
@@ -72,14 +72,32 @@ def credential(npi: str, hours: float = 60.0, **overrides: Any) -> dict[str, Any
     return row
 
 
+def filing(npi: str, state: str = "FL", **overrides: Any) -> dict[str, Any]:
+    """Column values of one board filing (an attestation filed 2024-05-01, no expiry)."""
+    row: dict[str, Any] = {
+        "npi": npi,
+        "state": state,
+        "kind": "attestation",
+        "filed_on": date(2024, 5, 1),
+        "reference": None,
+        "expires_on": None,
+        "recorded_by": None,
+        "recorded_at": datetime(2024, 5, 2, tzinfo=UTC),
+    }
+    row.update(overrides)
+    return row
+
+
 def add(
     engine: Engine,
     practitioners: Iterable[dict[str, Any]],
     credentials: Iterable[dict[str, Any]] = (),
     licenses: Iterable[dict[str, Any]] = (),
+    filings: Iterable[dict[str, Any]] = (),
 ) -> None:
     """Insert rows in one transaction and tell the search index the directory changed."""
     rows, creds, lics = list(practitioners), list(credentials), list(licenses)
+    boards = list(filings)
     with engine.begin() as conn:
         if rows:
             conn.execute(insert(Practitioner), rows)
@@ -87,4 +105,6 @@ def add(
             conn.execute(insert(TrainingCredential), creds)
         if lics:
             conn.execute(insert(License), lics)
+        if boards:
+            conn.execute(insert(BoardFiling), boards)
     invalidate(engine)

@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from pinpoint.cli import run
 from pinpoint.config import Settings
+from tests.directory import factories as f
 from tests.directory.test_nppes import monthly_rows, write_nppes
 
 
@@ -77,3 +79,84 @@ def test_demo_file_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert len(out.read_text().splitlines()) == 201
     assert run(["directory", "demo-file", "--rows", "5", "--out", str(tmp_path / "x.txt")]) == 2
     assert run(["directory", "demo-file", "--rows", "-1", "--out", str(out)]) == 2
+
+
+def _florida_pt(engine: Engine) -> str:
+    row = f.practitioner("33130", state="FL", city="Miami")
+    f.add(engine, [row], [f.credential(row["npi"], hours=50, supervised_sessions=25)])
+    return str(row["npi"])
+
+
+def test_add_filing_records_it_and_the_practitioner_becomes_eligible(
+    env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    npi = _florida_pt(engine)
+    assert run(["practitioner", npi, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["eligibility"]["verdict"] == "training_unknown"
+    args = ["directory", "add-filing", npi, "--state", "fl", "--kind", "attestation"]
+    assert run([*args, "--filed-on", "2024-05-01", "--reference", "DN-7", "--json"]) == 0
+    stored = json.loads(capsys.readouterr().out)
+    assert (stored["npi"], stored["state"], stored["kind"]) == (npi, "FL", "attestation")
+    assert (stored["reference"], stored["expires_on"], stored["recorded_by"]) == (
+        "DN-7",
+        None,
+        None,
+    )
+    assert run(["practitioner", npi, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["eligibility"]["verdict"] == "eligible"
+    assert [b["kind"] for b in shown["filings"]] == ["attestation"]
+    assert run([*args, "--filed-on", "2023-01-02", "--expires-on", "2023-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == (
+        f"Recorded attestation for NPI {npi} in FL, filed 2023-01-02, expires 2023-12-31"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "word"),
+    [
+        (["--state", "XX"], "state"),
+        (["--kind", "licence"], "kind"),
+        (["--filed-on", "2999-01-01"], "filed_on"),
+        (["--filed-on", "2024-13-01"], "filed_on"),
+        (["--filed-on", "\u0662\u0660\u0662\u0664-05-01"], "filed_on"),
+        (["--expires-on", "2024-01-01"], "expires_on"),
+        (["--reference", "DN\u202e7"], "reference"),
+    ],
+)
+def test_add_filing_refuses_bad_input_with_one_line_and_exit_2(
+    env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    word: str,
+) -> None:
+    npi = _florida_pt(engine)
+    values = {"--state": "FL", "--kind": "attestation", "--filed-on": "2024-05-01"}
+    values.update(dict(zip(options[::2], options[1::2], strict=True)))
+    args = [item for pair in values.items() for item in pair]
+    assert run(["directory", "add-filing", npi, *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {word}: ")
+    assert err.count("\n") == 1
+
+
+def test_add_filing_refuses_unknown_malformed_npis_and_repeats(
+    env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    npi = _florida_pt(engine)
+    options = ["--state", "FL", "--kind", "attestation", "--filed-on", "2024-05-01"]
+    for bad, message in (
+        (f.npi_from(999_999_999), "no practitioner with NPI"),
+        ("1234567890", "wrong check digit"),
+        ("\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0663", "10 digits 0-9"),
+    ):
+        assert run(["directory", "add-filing", bad, *options]) == 2
+        err = capsys.readouterr().err
+        assert message in err
+        assert err.count("\n") == 1
+    assert run(["directory", "add-filing", npi, *options]) == 0
+    assert run(["directory", "add-filing", npi, *options]) == 2
+    assert "already has this filing on record" in capsys.readouterr().err
+    assert run(["directory", "add-filing", npi, "--state", "FL"]) == 2

@@ -1,22 +1,28 @@
-"""Training records -> eligibility facts: the one rule, and the SQL sums that mirror it."""
+"""Training records and board filings -> eligibility facts: the one rule, and the bulk
+read the search index makes, which must agree with it."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
+from pinpoint.directory.search.cache import current_index
+from pinpoint.directory.service import get_practitioner
 from pinpoint.directory.training import (
     NO_TRAINING,
     TOTALS_SQL,
+    FilingDates,
     TrainingTotals,
     eligibility_facts,
     facts_from_training,
+    filing_in_force,
+    registered_in,
     training_totals,
 )
 from tests.directory import factories as f
@@ -110,3 +116,68 @@ def test_the_sql_sums_equal_the_rule(engine: Engine) -> None:
 def _course(row: dict[str, object]) -> dict[str, object]:
     keys = ("hours", "in_person_hours", "licensed_since", "supervised_sessions", "completed_on")
     return {k: row[k] for k in keys}
+
+
+# ---- board filings ------------------------------------------------------------------------
+
+
+def test_a_filing_counts_in_its_state_from_its_day_through_its_last_day() -> None:
+    filing = FilingDates("FL", date(2024, 5, 1), date(2025, 4, 30))
+    assert filing_in_force(filing, date(2024, 5, 1))
+    assert filing_in_force(filing, date(2025, 4, 30))
+    assert not filing_in_force(filing, date(2024, 4, 30))
+    assert not filing_in_force(filing, date(2025, 5, 1))
+    assert filing_in_force(FilingDates("FL", date(2024, 5, 1)), date(2099, 1, 1))
+    assert registered_in([filing], "FL", date(2024, 6, 1)) is True
+    assert registered_in([filing], "GA", date(2024, 6, 1)) is None
+    assert registered_in([filing], None, date(2024, 6, 1)) is None
+
+
+def test_a_missing_filing_is_never_shown_missing() -> None:
+    """Pinpoint may not have been told of a filing: no filing is "not on record", not False."""
+    expired = FilingDates("FL", date(2020, 1, 1), date(2021, 1, 1))
+    assert registered_in([], "FL", date(2024, 1, 1)) is None
+    assert registered_in([expired], "FL", date(2024, 1, 1)) is None
+    course = Course(60, 60, date(2010, 1, 1), 30, date(2020, 1, 1))
+    facts = facts_from_training([course], date(2024, 1, 1), filings=[expired], state="FL")
+    assert facts.registered is None
+    facts = facts_from_training([course], date(2020, 6, 1), filings=[expired], state="FL")
+    assert facts.registered is True
+
+
+_FILING_STATES = ("FL", "WA", "MD", "CO", "GA")
+
+
+def test_the_bulk_read_and_the_practitioner_read_give_the_same_verdicts(engine: Engine) -> None:
+    """The search index (:data:`TOTALS_SQL`, :data:`FILINGS_SQL`, one verdict per combination)
+    and the practitioner page (the rows, :func:`facts_from_training`) agree on every row."""
+    rng = random.Random(11)
+    rows = [f.practitioner("80202", state=rng.choice(_FILING_STATES)) for _ in range(60)]
+    creds, filings = [], []
+    for row in rows:
+        for _ in range(rng.choice([0, 1, 1, 2])):
+            creds.append(
+                f.credential(
+                    row["npi"],
+                    hours=rng.choice([20, 54, 120]),
+                    in_person_hours=rng.choice([None, 40.0, 120.0]),
+                    supervised_sessions=rng.choice([None, 25, 300]),
+                )
+            )
+        for day in rng.sample(range(0, 2000, 50), rng.choice([0, 1, 1, 2])):
+            filed = date(2020, 1, 1) + timedelta(days=day)
+            expires = rng.choice([None, filed + timedelta(days=rng.choice([30, 365, 900]))])
+            state = row["state"] if rng.random() < 0.8 else rng.choice(_FILING_STATES)
+            filings.append(f.filing(row["npi"], state, filed_on=filed, expires_on=expires))
+    f.add(engine, rows, creds, filings=filings)
+    index = current_index(engine)
+    days = [date(2019, 6, 1), date(2021, 3, 1), date(2022, 7, 15), date(2024, 1, 1), date.today()]
+    seen = set()
+    for on in days:
+        verdicts = index.verdicts(on)
+        for at, npi in enumerate(index.npi):
+            bulk = verdicts.answers[verdicts.combo[at]]
+            mine = get_practitioner(engine, npi.decode(), on).eligibility
+            assert (bulk.verdict, list(bulk.reasons)) == (mine.verdict, mine.reasons), (npi, on)
+            seen.add(bulk.verdict)
+    assert {"eligible", "training_unknown", "not_eligible"} <= seen

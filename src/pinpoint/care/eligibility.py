@@ -1,7 +1,8 @@
 """Whether a practitioner may be recorded as the needler: clinic's state, session date.
 
 The directory's verdict is about the practitioner's own state today; a session needs the
-verdict for the clinic's state on the session date, from the training completed by then.
+verdict for the clinic's state on the session date, from the training completed by then and
+the board filings in that state in force that day.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def needler_eligibility(session: Session, npi: str, state: str, on: date) -> Eli
     practitioner = session.scalar(
         select(Practitioner)
         .where(Practitioner.npi == npi)
-        .options(selectinload(Practitioner.credentials))
+        .options(selectinload(Practitioner.credentials), selectinload(Practitioner.filings))
     )
     if practitioner is None:
         return Eligibility(
@@ -38,7 +39,13 @@ def needler_eligibility(session: Session, npi: str, state: str, on: date) -> Eli
         return Eligibility(
             Verdict.LAW_SILENT, (f"profession {practitioner.profession!r} is not in the law base",)
         )
-    facts = facts_from_training(practitioner.credentials, on, completed_by=on)
+    facts = facts_from_training(
+        practitioner.credentials,
+        on,
+        completed_by=on,
+        filings=practitioner.filings,
+        state=state,
+    )
     verdict, _law = practitioner_eligibility(state, profession, facts, on)
     return verdict
 

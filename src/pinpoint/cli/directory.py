@@ -1,4 +1,4 @@
-"""``pinpoint directory``: NPPES and credential imports, synthetic NPPES files."""
+"""``pinpoint directory``: NPPES and credential imports, board filings, synthetic NPPES files."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from pinpoint.cli.output import console, print_json
+from pinpoint.directory.schemas_filings import FilingKind
 
 app = typer.Typer(
-    help="The practitioner directory: import NPPES files and training rosters.",
+    help="The practitioner directory: import NPPES files and training rosters, add filings.",
     no_args_is_help=True,
 )
 
@@ -60,6 +61,62 @@ def import_credentials(path: PathArg, as_json: JsonOpt = False) -> None:
     _print_counts(f"Imported {summary.source}", summary.model_dump(exclude={"source", "rejected"}))
     for rejected in summary.rejected:
         console().print(f"  rejected row {rejected.row}: {rejected.reason}")
+
+
+@app.command("add-filing")
+def add_filing(
+    npi: Annotated[str, typer.Argument(help="10-digit NPI of the practitioner.")],
+    state: Annotated[str, typer.Option("--state", help="USPS code of the board's state.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help=f"What was filed: {', '.join(k.value for k in FilingKind)}.",
+        ),
+    ],
+    filed_on: Annotated[
+        str, typer.Option("--filed-on", help="Day filed, YYYY-MM-DD (not in the future).")
+    ],
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="The board's reference number.")
+    ] = None,
+    expires_on: Annotated[
+        str | None,
+        typer.Option("--expires-on", help="Last day in force, YYYY-MM-DD, if it lapses."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a practitioner's filing with a state board (registration, attestation...)."""
+    from pinpoint.directory.filings import add_filing as add
+    from pinpoint.directory.filings import parse_filing
+
+    data = parse_filing(
+        {
+            "state": state,
+            "kind": kind,
+            "filed_on": filed_on,
+            "reference": reference,
+            "expires_on": expires_on,
+        }
+    )
+    engine = _engine()
+    try:
+        filing = add(engine, npi, data)
+    finally:
+        engine.dispose()
+    if as_json:
+        print_json(filing)
+        return
+    extra = "".join(
+        f", {label} {value}"
+        for label, value in (("reference", filing.reference), ("expires", filing.expires_on))
+        if value is not None
+    )
+    console().print(
+        f"Recorded {filing.kind.value} for NPI {filing.npi} in {filing.state}, "
+        f"filed {filing.filed_on}{extra}",
+        soft_wrap=True,
+    )
 
 
 @app.command("demo-file")

@@ -118,6 +118,11 @@ def _print_practitioner(p: PractitionerPublic) -> None:
     out.print("[bold]Training[/]")
     for t in p.training:
         out.print(f"  - {t.course}, {t.provider}: {t.hours:g} h, completed {t.completed_on}")
+    out.print("[bold]Board filings[/]")
+    for b in p.filings:
+        until = f", expires {b.expires_on}" if b.expires_on else ""
+        status = "in force" if b.in_force else "not in force"
+        out.print(f"  - {b.kind.label} ({b.state}), filed {b.filed_on}{until}: {status}")
     if p.law:
         out.print(
             f"[bold]Law relied on[/]: {p.law.jurisdiction_name}, {p.law.status} on {p.law.on}"

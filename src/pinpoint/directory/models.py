@@ -1,13 +1,15 @@
-"""Directory tables: practitioners from NPPES, their licenses and training credentials."""
+"""Directory tables: practitioners from NPPES, their licenses, training credentials and board
+filings."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -60,6 +62,11 @@ class Practitioner(Base):
         cascade="all, delete-orphan",
         order_by="TrainingCredential.id",
     )
+    filings: Mapped[list[BoardFiling]] = relationship(
+        back_populates="practitioner",
+        cascade="all, delete-orphan",
+        order_by="[BoardFiling.filed_on, BoardFiling.id]",
+    )
 
     __table_args__ = (Index("ix_practitioners_active_geo", "active", "latitude", "longitude"),)
 
@@ -102,3 +109,28 @@ class TrainingCredential(Base):
     practitioner: Mapped[Practitioner] = relationship(back_populates="credentials")
 
     __table_args__ = (UniqueConstraint("provider", "certificate_id"),)
+
+
+class BoardFiling(Base):
+    """A filing with a state board that its law asks for before needling (registration,
+    endorsement, attestation...), as an operator records it."""
+
+    __tablename__ = "board_filings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    npi: Mapped[str] = mapped_column(
+        ForeignKey("practitioners.npi", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(30))
+    filed_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str | None] = mapped_column(String(40))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    # The user who recorded it (no key to ``users``: accounts sit above the directory);
+    # None for the command line, which acts as the machine's owner.
+    recorded_by: Mapped[int | None] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    practitioner: Mapped[Practitioner] = relationship(back_populates="filings")
+
+    __table_args__ = (UniqueConstraint("npi", "state", "kind", "filed_on"),)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pinpoint.directory.schemas_filings import FilingKind
 from pinpoint.law.eligibility import Verdict
 from pinpoint.law.schemas import LawStatus
 from pinpoint.law.vocabulary import Profession
@@ -91,6 +92,15 @@ class TrainingPublic(_Public):
     supervised_sessions: int | None
 
 
+class FilingPublic(_Public):
+    state: str
+    kind: FilingKind
+    filed_on: date
+    expires_on: date | None = Field(description="Its last day in force, if it lapses.")
+    reference: str | None = Field(description="The board's reference number, if recorded.")
+    in_force: bool = Field(description="In force on the day the verdict applies to.")
+
+
 class PractitionerPublic(_Public):
     npi: str
     name: str = Field(description='As people write it: "Maya R. Campbell, PT, DPT".')
@@ -107,4 +117,7 @@ class PractitionerPublic(_Public):
     eligibility: EligibilityPublic
     licenses: list[LicensePublic]
     training: list[TrainingPublic]
+    filings: list[FilingPublic] = Field(
+        description="Filings with state boards (registration, endorsement, attestation...)."
+    )
     law: LawStatus | None = Field(description="The law answer the verdict relied on.")

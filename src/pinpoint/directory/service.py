@@ -18,6 +18,7 @@ from pinpoint.directory.models import Practitioner
 from pinpoint.directory.npi import parse_npi
 from pinpoint.directory.schemas import (
     EligibilityPublic,
+    FilingPublic,
     LicensePublic,
     PractitionerPublic,
     SearchHit,
@@ -25,9 +26,10 @@ from pinpoint.directory.schemas import (
     SearchResults,
     TrainingPublic,
 )
+from pinpoint.directory.schemas_filings import FilingKind
 from pinpoint.directory.search import cache
 from pinpoint.directory.search.index import PageQuery
-from pinpoint.directory.training import directory_verdict, facts_from_training
+from pinpoint.directory.training import directory_verdict, facts_from_training, filing_in_force
 from pinpoint.errors import InvalidInput, NotFound
 from pinpoint.law.eligibility import Eligibility
 from pinpoint.law.schemas import LawStatus
@@ -213,8 +215,16 @@ def search_practitioners_json(
     )
 
 
+# What a practitioner's public shape reads besides the row itself.
+_DETAIL = (
+    selectinload(Practitioner.licenses),
+    selectinload(Practitioner.credentials),
+    selectinload(Practitioner.filings),
+)
+
+
 def _eligibility_and_law(p: Practitioner, on: date) -> tuple[Eligibility, LawStatus | None]:
-    facts = facts_from_training(p.credentials, on)
+    facts = facts_from_training(p.credentials, on, filings=p.filings, state=p.state)
     try:
         return practitioner_eligibility(p.state or "", p.profession, facts, on)
     except InvalidInput:
@@ -226,11 +236,7 @@ def get_practitioner(engine: Engine, npi: str, on: date | None = None) -> Practi
     key = parse_npi(npi)
     day = on or date.today()
     with transaction(engine) as session:
-        p = session.scalar(
-            select(Practitioner)
-            .where(Practitioner.npi == key)
-            .options(selectinload(Practitioner.licenses), selectinload(Practitioner.credentials))
-        )
+        p = session.scalar(select(Practitioner).where(Practitioner.npi == key).options(*_DETAIL))
         if p is None:
             raise NotFound(f"no practitioner with NPI {key}", field="npi")
         return practitioner_public(p, day)
@@ -275,6 +281,17 @@ def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
                 supervised_sessions=c.supervised_sessions,
             )
             for c in p.credentials
+        ],
+        filings=[
+            FilingPublic(
+                state=b.state,
+                kind=FilingKind(b.kind),
+                filed_on=b.filed_on,
+                expires_on=b.expires_on,
+                reference=b.reference,
+                in_force=filing_in_force(b, on),
+            )
+            for b in p.filings
         ],
         law=law,
     )
@@ -322,7 +339,7 @@ def iter_practitioners(
             .where(Practitioner.npi > after)
             .order_by(Practitioner.npi)
             .limit(batch_size)
-            .options(selectinload(Practitioner.licenses), selectinload(Practitioner.credentials))
+            .options(*_DETAIL)
         )
         if updated_since is not None:
             query = query.where(Practitioner.updated_on >= updated_since)

@@ -1,14 +1,20 @@
-"""Training records -> eligibility facts: how recorded courses count toward the law's demands.
+"""Training records and board filings -> eligibility facts: the one place they become facts.
 
-The one rule (SPEC: several courses add up): hours, in-person hours and supervised
-sessions are summed over the courses, "licensed since" is the earliest date any course
-record gives, and years licensed are counted from it to the day the law is applied.
+The one rule for courses (SPEC: several courses add up): hours, in-person hours and
+supervised sessions are summed over the courses, "licensed since" is the earliest date any
+course record gives, and years licensed are counted from it to the day the law is applied.
 A practitioner without a course has no facts at all (every requirement unshown).
 
-The directory judges a practitioner on all their courses; a clinic session judges the
-needler on the courses completed by the session date (``completed_by``). The search index
-reads the same sums from the database in one query (:data:`TOTALS_SQL`); a test keeps the
-two in agreement.
+The rule for board filings: the practitioner is ``registered`` when a filing with the board
+of the state being judged is in force on the day judged (filed by then, and not past its
+``expires_on``, the last day it is in force); otherwise it is not on record (None), never
+False, because a filing Pinpoint has not been told about may still have been made.
+
+The directory judges a practitioner where they practise, on all their courses; a clinic
+session judges the needler in the clinic's state on the courses completed by the session
+date (``completed_by``) and the filings in force that day. The search index reads the same
+sums and filings from the database in bulk (:data:`TOTALS_SQL`, :data:`FILINGS_SQL`) and
+applies the same functions; tests keep the two paths in agreement.
 """
 
 from __future__ import annotations
@@ -53,11 +59,39 @@ class TrainingTotals:
 
 NO_TRAINING = TrainingTotals()
 
+
+class FilingRecord(Protocol):
+    """What a board filing carries that counts (a ``BoardFiling`` row has it)."""
+
+    @property
+    def state(self) -> str: ...
+    @property
+    def filed_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+
+
+@dataclass(frozen=True)
+class FilingDates:
+    """A board filing as the search index keeps it."""
+
+    state: str
+    filed_on: date
+    expires_on: date | None = None
+
+
 # The same sums per NPI in SQL, for reading a whole directory at once.
 TOTALS_SQL = """
     SELECT npi, SUM(hours) AS hours, SUM(in_person_hours) AS in_person,
            MIN(licensed_since) AS since, SUM(supervised_sessions) AS supervised
     FROM training_credentials GROUP BY npi
+"""
+
+# The filings made in the state where their practitioner practises (the state the directory
+# judges them in), for reading a whole directory at once; :func:`registered_in` decides.
+FILINGS_SQL = """
+    SELECT f.npi, f.state, f.filed_on, f.expires_on
+    FROM board_filings f JOIN practitioners p ON p.npi = f.npi AND p.state = f.state
 """
 
 
@@ -83,7 +117,22 @@ def training_totals(
     )
 
 
-def eligibility_facts(totals: TrainingTotals, on: date) -> PractitionerFacts:
+def filing_in_force(filing: FilingRecord, on: date) -> bool:
+    """Filed by ``on`` and not expired before it (``expires_on`` is its last day in force)."""
+    return filing.filed_on <= on and (filing.expires_on is None or on <= filing.expires_on)
+
+
+def registered_in(filings: Iterable[FilingRecord], state: str | None, on: date) -> bool | None:
+    """True when a filing with ``state``'s board is in force on ``on``; else None (not on
+    record: a missing filing is never shown, so never False)."""
+    if state and any(f.state == state and filing_in_force(f, on) for f in filings):
+        return True
+    return None
+
+
+def eligibility_facts(
+    totals: TrainingTotals, on: date, registered: bool | None = None
+) -> PractitionerFacts:
     """The facts the law's requirements are checked against, on the day ``on``."""
     years = None
     if totals.licensed_since is not None:
@@ -93,15 +142,22 @@ def eligibility_facts(totals: TrainingTotals, on: date) -> PractitionerFacts:
         in_person_hours=totals.in_person_hours,
         years_licensed=years,
         supervised_sessions=totals.supervised_sessions,
-        registered=None,
+        registered=registered,
     )
 
 
 def facts_from_training(
-    records: Iterable[TrainingRecord], on: date, *, completed_by: date | None = None
+    records: Iterable[TrainingRecord],
+    on: date,
+    *,
+    completed_by: date | None = None,
+    filings: Iterable[FilingRecord] = (),
+    state: str | None = None,
 ) -> PractitionerFacts:
-    """Training records -> eligibility facts on ``on`` (see the module's rule)."""
-    return eligibility_facts(training_totals(records, completed_by), on)
+    """Courses and board filings -> eligibility facts in ``state`` on ``on`` (the module's
+    rules); without ``state`` no filing counts."""
+    totals = training_totals(records, completed_by)
+    return eligibility_facts(totals, on, registered_in(filings, state, on))
 
 
 def directory_verdict(

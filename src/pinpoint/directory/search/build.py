@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from pinpoint.directory import display
 from pinpoint.directory.search.hits import PUBLIC_FIELDS, HitTable
 from pinpoint.directory.search.index import DirectoryIndex
-from pinpoint.directory.search.verdicts import PROFESSION_CODE, TrainingColumns
-from pinpoint.directory.training import TOTALS_SQL
+from pinpoint.directory.search.verdicts import PROFESSION_CODE, RowFilings, TrainingColumns
+from pinpoint.directory.training import FILINGS_SQL, TOTALS_SQL, FilingDates
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -32,10 +32,16 @@ _ROWS_SQL = text(
 )
 
 
+_FILINGS_SQL = text(FILINGS_SQL)
+
+
+def _day(value: object) -> date:
+    """A date as the driver returns it (SQLite: ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def _as_date(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    return None if value is None else _day(value)
 
 
 def _floats(values: Iterable[Any]) -> FloatArray:
@@ -46,11 +52,25 @@ def _blank_as_null(values: Sequence[str | None]) -> list[str | None]:
     return [v or None for v in values]
 
 
+def _row_filings(conn: Connection, npis: npt.NDArray[np.bytes_]) -> RowFilings:
+    """The board filings of the practitioners at these (sorted) NPIs, by row."""
+    found: dict[int, list[FilingDates]] = {}
+    for npi, state, filed_on, expires_on in conn.execute(_FILINGS_SQL):
+        key = str(npi).encode()
+        row = int(np.searchsorted(npis, key))
+        if row < len(npis) and npis[row] == key:
+            filing = FilingDates(state, _day(filed_on), _as_date(expires_on))
+            found.setdefault(row, []).append(filing)
+    return RowFilings({row: tuple(filings) for row, filings in found.items()})
+
+
 def build_index(engine: Engine) -> DirectoryIndex:
-    """Read every active, geocoded practitioner and their summed training."""
+    """Read every active, geocoded practitioner, their summed training and board filings."""
     with engine.connect() as conn:
         rows = conn.execute(_ROWS_SQL).all()
-    cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 19
+        cols: list[tuple[Any, ...]] = list(zip(*rows, strict=True)) if rows else [()] * 19
+        npis = np.array([n.encode() for n in cols[0]], dtype=np.bytes_)
+        filings = _row_filings(conn, npis)
     npi, first, middle, last, suffix, taxonomy, city, state, zip5, profession = cols[:10]
     public = pl.DataFrame(
         {
@@ -72,7 +92,7 @@ def build_index(engine: Engine) -> DirectoryIndex:
     )
     since = (_as_date(v) for v in cols[14])
     return DirectoryIndex(
-        npi=np.array([n.encode() for n in npi], dtype=np.bytes_),
+        npi=npis,
         state=np.array([(s or "").encode() for s in state], dtype=np.bytes_),
         profession=np.array([PROFESSION_CODE.get(p, -1) for p in profession], dtype=np.int8),
         lat=_floats(cols[10]),
@@ -83,5 +103,6 @@ def build_index(engine: Engine) -> DirectoryIndex:
             since=np.array([np.nan if d is None else float(d.toordinal()) for d in since]),
             supervised=_floats(cols[15]),
         ),
+        filings=filings,
         hits=HitTable(public),
     )

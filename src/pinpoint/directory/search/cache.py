@@ -1,11 +1,11 @@
 """One search index per database, kept fresh by a background check so no search waits.
 
 The index is built from the database on first use (servers build it at startup) and
-replaced when the directory changes: a cheap fingerprint (row counts, last import run) is
-compared by a background thread at most every ``CHECK_INTERVAL_S`` seconds, so a search
-never waits on the database; writers in this process call :func:`invalidate` to drop it
-at once. This module imports no numpy or scipy until an index is built, so an importer
-can tell it about a change cheaply.
+replaced when the directory changes: a cheap fingerprint (row counts of practitioners,
+courses and board filings, the last import run) is compared by a background thread at most
+every ``CHECK_INTERVAL_S`` seconds, so a search never waits on the database; writers in
+this process call :func:`invalidate` to drop it at once. This module imports no numpy or
+scipy until an index is built, so an importer can tell it about a change cheaply.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 _FINGERPRINT_SQL = text(
     "SELECT (SELECT COUNT(*) FROM practitioners), (SELECT COUNT(*) FROM training_credentials),"
-    " (SELECT MAX(id) FROM import_runs)"
+    " (SELECT COUNT(*) FROM board_filings), (SELECT MAX(id) FROM import_runs)"
 )
 
 

@@ -25,6 +25,7 @@ from pinpoint.directory.search.hits import HitTable, PublicVerdicts
 from pinpoint.directory.search.sites import Area, Probe, Sites
 from pinpoint.directory.search.verdicts import (
     PROFESSION_CODE,
+    RowFilings,
     TrainingColumns,
     Verdicts,
     judge_all,
@@ -70,6 +71,7 @@ class DirectoryIndex:
     lat: FloatArray
     lon: FloatArray
     training: TrainingColumns
+    filings: RowFilings
     hits: HitTable
     _sites: dict[tuple[int, date | None], Sites] = field(default_factory=dict)
     _verdicts: dict[date, tuple[Verdicts, PublicVerdicts]] = field(default_factory=dict)
@@ -87,7 +89,9 @@ class DirectoryIndex:
             with self._lock:
                 found = self._verdicts.get(on)
                 if found is None:
-                    verdicts = judge_all(self.state, self.profession, self.training, on)
+                    verdicts = judge_all(
+                        self.state, self.profession, self.training, self.filings, on
+                    )
                     found = (verdicts, PublicVerdicts.of(verdicts))
                     if len(self._verdicts) >= _KEPT_DATES:
                         self._verdicts.pop(next(iter(self._verdicts)))
