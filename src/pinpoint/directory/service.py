@@ -280,28 +280,6 @@ def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
     )
 
 
-def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
-    """The names of these NPIs as people write them (NPIs not in the directory left out)."""
-    wanted = sorted(set(npis))
-    if not wanted:
-        return {}
-    with transaction(engine) as session:
-        rows = session.execute(
-            select(
-                Practitioner.npi,
-                Practitioner.first_name,
-                Practitioner.middle_name,
-                Practitioner.last_name,
-                Practitioner.name_suffix,
-                Practitioner.credential,
-            ).where(Practitioner.npi.in_(wanted))
-        ).all()
-    return {
-        npi: display.person_name(first, middle, last, suffix, credential)
-        for npi, first, middle, last, suffix, credential in rows
-    }
-
-
 def iter_practitioners(
     engine: Engine,
     *,
