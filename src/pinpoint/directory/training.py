@@ -53,12 +53,19 @@ class TrainingTotals:
 
 NO_TRAINING = TrainingTotals()
 
-# The same sums per NPI in SQL, for reading a whole directory at once.
-TOTALS_SQL = """
+# The same sums per NPI in SQL, for reading a whole directory at once ...
+_TOTALS = """
     SELECT npi, SUM(hours) AS hours, SUM(in_person_hours) AS in_person,
            MIN(licensed_since) AS since, SUM(supervised_sessions) AS supervised
-    FROM training_credentials GROUP BY npi
+    FROM training_credentials{where} GROUP BY npi
 """
+TOTALS_SQL = _TOTALS.format(where="")
+
+
+def totals_sql(where: str) -> str:
+    """... or for the NPIs a condition keeps (constant SQL on ``training_credentials``'s
+    columns; values as bound parameters)."""
+    return _TOTALS.format(where=f" WHERE {where}")
 
 
 def _sum(values: Iterable[float | int | None]) -> float | None:
