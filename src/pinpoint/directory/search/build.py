@@ -20,6 +20,7 @@ from pinpoint.directory.search.hits import PUBLIC_FIELDS, HitTable
 from pinpoint.directory.search.index import DirectoryIndex, IntArray
 from pinpoint.directory.search.verdicts import PROFESSION_CODE, TrainingColumns
 from pinpoint.directory.training import TOTALS_SQL, totals_sql
+from pinpoint.errors import Unavailable
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -144,5 +145,5 @@ def page_hits(conn: Connection, index: DirectoryIndex, rows: IntArray) -> HitTab
     npis = [n.decode() for n in index.npi[wanted].tolist()]
     found = conn.execute(_PUBLIC_SQL, {"npis": npis}).all() if npis else []
     if [r[0] for r in found] != npis:
-        raise LookupError("practitioners of the page left the directory while it was read")
+        raise Unavailable("the directory changed while this search read it: run it again")
     return HitTable(_public(_columns(found, _PUBLIC_WIDTH)), rows=wanted, size=len(index))
