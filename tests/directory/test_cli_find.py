@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 from sqlalchemy import Engine
 
 from pinpoint.cli import run
 from pinpoint.config import Settings
+from pinpoint.directory.search import cache
+from pinpoint.directory.service import find_practitioners_near
 from tests.directory import factories as f
 
 ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x0660 + d) for d in range(10)))
@@ -48,6 +51,56 @@ def test_find_prints_a_table_for_people(
     assert "1 within 25 miles" in out
 
 
+def test_find_answers_what_the_index_answers_without_building_it(
+    env: Settings,
+    engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command reads the practitioners around its circle only, and its answer is the
+    whole index's: order, total, fields, verdicts, pages and filters."""
+    rng = random.Random(2)
+    zips = ["80202", "80203", "80205", "80301", "80501", "81001", "10001"]
+    rows = [
+        f.practitioner(
+            rng.choice(zips), profession=rng.choice(["physical_therapist", "chiropractor"])
+        )
+        for _ in range(120)
+    ]
+    f.add(engine, rows, [f.credential(r["npi"], hours=rng.choice([20, 80])) for r in rows[::2]])
+    queries = [
+        ["--zip", "80202", "--radius-miles", "30"],
+        ["--zip", "80202", "--radius-miles", "60", "--limit", "7", "--offset", "5"],
+        ["--zip", "80203", "--radius-miles", "500", "--profession", "chiropractor"],
+        ["--zip", "80202", "--radius-miles", "100", "--eligible-only", "--limit", "500"],
+    ]
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("pinpoint find built the index of the whole directory")
+
+    monkeypatch.setattr(cache, "current_index", refuse)
+    answers = []
+    for query in queries:
+        code, out, err = _run(capsys, "find", *query, "--json")
+        assert (code, err) == (0, "")
+        answers.append(json.loads(out))
+    monkeypatch.undo()
+    for query, answer in zip(queries, answers, strict=True):
+        flags = [a for a in query if a != "--eligible-only"]
+        options = dict(zip(flags[::2], flags[1::2], strict=True))
+        expected = find_practitioners_near(
+            engine,
+            options["--zip"],
+            options["--radius-miles"],
+            [options["--profession"]] if "--profession" in options else None,
+            "--eligible-only" in query,
+            int(options.get("--limit", 50)),
+            int(options.get("--offset", 0)),
+        )
+        assert answer == expected.model_dump(mode="json")
+        assert answer["results"]
+
+
 def test_practitioner_json_and_human(
     env: Settings, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +119,7 @@ def test_practitioner_json_and_human(
     [
         ["find", "--zip", "123"],
         ["find", "--zip", "00000"],
+        ["find", "--zip", "09001"],  # an APO code: no centroid to measure from
         ["find", "--zip", "80202", "--radius-miles", "-3"],
         ["find", "--zip", "80202", "--radius-miles", "lots"],
         ["find", "--zip", "80202", "--limit", "0"],

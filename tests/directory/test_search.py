@@ -1,4 +1,9 @@
-"""Radius search equals a brute-force computation, on SQLite and PostgreSQL, both paths."""
+"""Radius search equals a brute-force computation, on SQLite and PostgreSQL, every path.
+
+Each comparison runs on each search backend (``backend`` fixture): the in-process index
+of the whole directory, the bounded search of ``pinpoint find`` (only the practitioners
+around the circle) and, on PostgreSQL, PostGIS.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from pinpoint.directory.service import (
     get_practitioner,
     search_practitioners_json,
 )
+from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
 from tests.directory import factories as f
 
@@ -108,93 +114,95 @@ def _check(
         assert hit.distance_miles == pytest.approx(d, abs=0.006)
 
 
-def _backends(engine: Engine) -> list[Backend]:
-    if engine.dialect.name == "postgresql":
+@pytest.fixture(params=["index", "bounded", "postgis"])
+def backend(request: pytest.FixtureRequest, engine: Engine) -> Backend:
+    """Each search path in turn (PostGIS on PostgreSQL only)."""
+    chosen: Backend = request.param
+    if chosen == "postgis":
+        if engine.dialect.name != "postgresql":
+            pytest.skip("PostGIS is a PostgreSQL path")
         assert postgis.postgis_schema(engine) is not None
-        return ["index", "postgis"]
-    return ["index"]
+    return chosen
 
 
-def test_search_equals_brute_force_on_random_queries(engine: Engine) -> None:
+def test_search_equals_brute_force_on_random_queries(engine: Engine, backend: Backend) -> None:
     world = _world(engine)
     rng = random.Random(11)
     zips = _zips_near(DENVER, 60, 10, rng)
-    for backend in _backends(engine):
-        for zip5 in zips:
-            radius = rng.choice([5, 12.5, 25, 60, 500])
-            profs = rng.choice([None, ["physical_therapist"], ["chiropractor", "physician"]])
-            eligible_only = rng.random() < 0.3
-            limit, offset = rng.choice([(50, 0), (7, 0), (10, 10), (3, 25)])
-            answer = find_practitioners_near(
-                engine, zip5, radius, profs, eligible_only, limit, offset, ON, backend=backend
-            )
-            _check(answer, _brute(world, zip5, radius, profs, eligible_only), offset, limit)
+    for zip5 in zips:
+        radius = rng.choice([5, 12.5, 25, 60, 500])
+        profs = rng.choice([None, ["physical_therapist"], ["chiropractor", "physician"]])
+        eligible_only = rng.random() < 0.3
+        limit, offset = rng.choice([(50, 0), (7, 0), (10, 10), (3, 25)])
+        answer = find_practitioners_near(
+            engine, zip5, radius, profs, eligible_only, limit, offset, ON, backend=backend
+        )
+        _check(answer, _brute(world, zip5, radius, profs, eligible_only), offset, limit)
 
 
-def test_ties_in_distance_are_broken_by_npi(engine: Engine) -> None:
+def test_ties_in_distance_are_broken_by_npi(engine: Engine, backend: Backend) -> None:
     rows = [f.practitioner("80202") for _ in range(12)]
     f.add(engine, list(reversed(rows)))
-    for backend in _backends(engine):
-        for offset in (0, 5):
-            answer = find_practitioners_near(
-                engine, "80202", 1, limit=5, offset=offset, backend=backend
-            )
-            assert [h.npi for h in answer.results] == sorted(r["npi"] for r in rows)[
-                offset : offset + 5
-            ]
-            assert answer.total == 12
+    for offset in (0, 5):
+        answer = find_practitioners_near(
+            engine, "80202", 1, limit=5, offset=offset, backend=backend
+        )
+        assert [h.npi for h in answer.results] == sorted(r["npi"] for r in rows)[
+            offset : offset + 5
+        ]
+        assert answer.total == 12
 
 
-def test_pages_together_give_the_whole_ordered_list(engine: Engine) -> None:
+def test_pages_together_give_the_whole_ordered_list(engine: Engine, backend: Backend) -> None:
     world = _world(engine, n=150, seed=3)
     expected = [npi for _, npi in _brute(world, "80202", 40)]
-    for backend in _backends(engine):
-        seen: list[str] = []
-        for offset in range(0, len(expected) + 7, 7):
-            answer = find_practitioners_near(
-                engine, "80202", 40, limit=7, offset=offset, on=ON, backend=backend
-            )
-            assert answer.total == len(expected)
-            seen += [h.npi for h in answer.results]
-        assert seen == expected
+    seen: list[str] = []
+    for offset in range(0, len(expected) + 7, 7):
+        answer = find_practitioners_near(
+            engine, "80202", 40, limit=7, offset=offset, on=ON, backend=backend
+        )
+        assert answer.total == len(expected)
+        seen += [h.npi for h in answer.results]
+    assert seen == expected
 
 
-def test_eligible_only_keeps_only_eligible_practitioners(engine: Engine) -> None:
+def test_eligible_only_keeps_only_eligible_practitioners(engine: Engine, backend: Backend) -> None:
     trained = f.practitioner("80202")
     untrained = f.practitioner("80202")
     f.add(engine, [trained, untrained], [f.credential(trained["npi"], hours=80)])
-    for backend in _backends(engine):
-        answer = find_practitioners_near(
-            engine, "80202", 10, eligible_only=True, on=ON, backend=backend
-        )
-        assert [h.npi for h in answer.results] == [trained["npi"]]
-        assert answer.results[0].eligibility.verdict == "eligible"
-        assert answer.total == 1
+    answer = find_practitioners_near(
+        engine, "80202", 10, eligible_only=True, on=ON, backend=backend
+    )
+    assert [h.npi for h in answer.results] == [trained["npi"]]
+    assert answer.results[0].eligibility.verdict == "eligible"
+    assert answer.total == 1
 
 
-def test_search_excludes_deactivated_and_ungeocoded_practitioners(engine: Engine) -> None:
+def test_search_excludes_deactivated_and_ungeocoded_practitioners(
+    engine: Engine, backend: Backend
+) -> None:
     gone = f.practitioner("80202", active=False, deactivated_on=date(2024, 1, 1))
     nowhere = f.practitioner(None)
     here = f.practitioner("80202")
     f.add(engine, [gone, nowhere, here])
-    for backend in _backends(engine):
-        answer = find_practitioners_near(engine, "80202", 25, backend=backend)
-        assert [h.npi for h in answer.results] == [here["npi"]]
+    answer = find_practitioners_near(engine, "80202", 25, backend=backend)
+    assert [h.npi for h in answer.results] == [here["npi"]]
 
 
-def test_search_sees_changes_after_invalidate(engine: Engine) -> None:
+def test_search_sees_changes_after_invalidate(engine: Engine, backend: Backend) -> None:
     row = f.practitioner("80202")
     f.add(engine, [row])
     assert find_practitioners_near(engine, "80202", 5).total == 1
     with engine.begin() as conn:
         conn.execute(update(Practitioner).values(active=False))
     cache.invalidate(engine)
-    for backend in _backends(engine):
-        assert find_practitioners_near(engine, "80202", 5, backend=backend).total == 0
+    assert find_practitioners_near(engine, "80202", 5, backend=backend).total == 0
 
 
 @pytest.mark.slow
-def test_dense_city_with_thousands_in_radius_is_answered_exactly(engine: Engine) -> None:
+def test_dense_city_with_thousands_in_radius_is_answered_exactly(
+    engine: Engine, backend: Backend
+) -> None:
     rng = random.Random(5)
     zips = _zips_near(DENVER, 25, 60, rng)
     rows = [
@@ -208,14 +216,13 @@ def test_dense_city_with_thousands_in_radius_is_answered_exactly(engine: Engine)
     for zip5 in ("80202", zips[0], zips[1]):
         expected = _brute(world, zip5, 25)
         assert len(expected) > 1000
-        for backend in _backends(engine):
-            for offset, limit in ((0, 50), (1000, 50), (len(expected) - 3, 50)):
-                answer = find_practitioners_near(
-                    engine, zip5, 25, limit=limit, offset=offset, backend=backend
-                )
-                _check(answer, expected, offset, limit)
-            answer = find_practitioners_near(engine, zip5, 25, ["chiropractor"], backend=backend)
-            _check(answer, _brute(world, zip5, 25, ["chiropractor"]), 0, 50)
+        for offset, limit in ((0, 50), (1000, 50), (len(expected) - 3, 50)):
+            answer = find_practitioners_near(
+                engine, zip5, 25, limit=limit, offset=offset, backend=backend
+            )
+            _check(answer, expected, offset, limit)
+        answer = find_practitioners_near(engine, zip5, 25, ["chiropractor"], backend=backend)
+        _check(answer, _brute(world, zip5, 25, ["chiropractor"]), 0, 50)
 
 
 def test_search_reports_the_query_it_answered(engine: Engine) -> None:
@@ -236,8 +243,9 @@ def test_search_reports_the_query_it_answered(engine: Engine) -> None:
     assert data["results"] == []
 
 
-def test_json_answer_is_exactly_the_models_json(engine: Engine) -> None:
-    """The API's pre-serialised bytes equal pydantic's JSON of the same answer."""
+def test_json_answer_is_exactly_the_models_json(engine: Engine, backend: Backend) -> None:
+    """The API's pre-serialised bytes (the index's) equal pydantic's JSON of the same
+    answer from each path: same order, total, fields and verdicts."""
     world = _world(engine, n=200, seed=13)
     assert world.rows
     rng = random.Random(17)
@@ -249,11 +257,11 @@ def test_json_answer_is_exactly_the_models_json(engine: Engine) -> None:
             (12.5, ["physical_therapist"], False, 500, 0),
         ):
             args = (engine, zip5, radius, profs, eligible_only, limit, offset, ON)
-            expected = find_practitioners_near(*args).model_dump_json().encode()
+            expected = find_practitioners_near(*args, backend=backend).model_dump_json().encode()
             assert search_practitioners_json(*args) == expected
 
 
-def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
+def test_dense_city_json_and_filters_match_brute_force(engine: Engine, backend: Backend) -> None:
     """Thousands at a handful of ZIP centroids: the page cuts sites mid-way, ties by NPI."""
     rng = random.Random(8)
     zips = _zips_near(DENVER, 10, 6, rng)
@@ -276,7 +284,7 @@ def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
             assert len(expected) > 100
             for offset, limit in ((0, 50), (len(expected) // 2, 50), (len(expected) - 5, 50)):
                 answer = find_practitioners_near(
-                    engine, zip5, 25, profs, eligible_only, limit, offset, ON
+                    engine, zip5, 25, profs, eligible_only, limit, offset, ON, backend=backend
                 )
                 _check(answer, expected, offset, limit)
                 assert (
@@ -285,6 +293,49 @@ def test_dense_city_json_and_filters_match_brute_force(engine: Engine) -> None:
                     )
                     == answer.model_dump_json().encode()
                 )
+
+
+# Alaska (Adak west of the 180th meridian, Amchitka east of it), Hawaii, Puerto Rico, the
+# Virgin Islands, Guam, the Northern Mariana Islands and American Samoa.
+FAR_ZIPS = ("99501", "99546", "96505", "96507", "99762", "96813", "96720", "00901", "00802",
+            "96910", "96950", "96799")  # fmt: skip
+
+
+def test_far_places_and_the_180th_meridian_are_answered_exactly(
+    engine: Engine, backend: Backend
+) -> None:
+    rng = random.Random(21)
+    rows, creds = [], []
+    for zip5 in FAR_ZIPS:
+        for _ in range(4):
+            row = f.practitioner(
+                zip5, state=_state_of(zip5), profession=rng.choice(list(Profession)).value
+            )
+            rows.append(row)
+            if rng.random() < 0.5:
+                creds.append(f.credential(row["npi"], hours=rng.choice([10, 46, 80])))
+    f.add(engine, rows, creds)
+    world = World(rows, set())
+    amchitka = {r["npi"] for r in rows if r["zip5"] == "96507"}
+    adak = find_practitioners_near(engine, "99546", 300, limit=100, on=ON, backend=backend)
+    assert amchitka <= {h.npi for h in adak.results}  # across the meridian, 170 miles
+    queries = (("99546", 300), ("96507", 300), ("99501", 500), ("99762", 500),
+               ("96813", 200), ("00901", 100), ("96910", 150), ("96799", 50))  # fmt: skip
+    for zip5, radius in queries:
+        args = (engine, zip5, radius, None, False, 100, 0, ON)
+        answer = find_practitioners_near(*args, backend=backend)
+        _check(answer, _brute(world, zip5, radius), 0, 100)
+        assert answer.model_dump_json().encode() == search_practitioners_json(*args)
+
+
+def test_a_zip_without_a_centroid_is_refused_on_every_path(
+    engine: Engine, backend: Backend
+) -> None:
+    f.add(engine, [f.practitioner("80202")])
+    for zip5 in ("09001", "00000"):  # an APO code (no centroid), and no ZIP code at all
+        with pytest.raises(InvalidInput) as refused:
+            find_practitioners_near(engine, zip5, 25, backend=backend)
+        assert refused.value.field == "zip"
 
 
 @pytest.mark.backends("postgres")

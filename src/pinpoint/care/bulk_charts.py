@@ -50,6 +50,7 @@ from pinpoint.care.schemas import (
     ScreeningPublic,
     SessionPublic,
 )
+from pinpoint.directory.names import practitioner_names
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -201,6 +202,7 @@ def _fill_sessions(session: Session, ids: list[int], charts: dict[int, EpisodeCh
                     report_deadline_days=a["report_deadline_days"],
                 )
             )
+    names = practitioner_names(session, (r["practitioner_npi"] for r in rows))
     for r in rows:
         charts[r["episode_id"]].sessions.append(
             SessionPublic.model_construct(
@@ -209,6 +211,7 @@ def _fill_sessions(session: Session, ids: list[int], charts: dict[int, EpisodeCh
                 episode_id=r["episode_id"],
                 performed_on=r["performed_on"],
                 practitioner_npi=r["practitioner_npi"],
+                practitioner_name=names.get(r["practitioner_npi"]),
                 muscles=muscles.get(r["id"], []),
                 technique=Technique(r["technique"]),
                 pain_before=r["pain_before"],

@@ -14,8 +14,7 @@ from pinpoint.accounts.models import User
 from pinpoint.actors import Actor, Role
 from pinpoint.care import access
 from pinpoint.db.engine import transaction
-from pinpoint.directory.display import person_name
-from pinpoint.directory.models import Practitioner
+from pinpoint.directory.names import practitioner_names
 
 
 @dataclass(frozen=True)
@@ -37,17 +36,7 @@ def clinic_needlers(engine: Engine, actor: Actor) -> ClinicStaff:
     with transaction(engine) as session:
         clinic = access.clinic_of(session, actor)
         rows = session.execute(
-            select(
-                User.id,
-                User.npi,
-                User.email,
-                Practitioner.first_name,
-                Practitioner.middle_name,
-                Practitioner.last_name,
-                Practitioner.name_suffix,
-                Practitioner.credential,
-            )
-            .outerjoin(Practitioner, Practitioner.npi == User.npi)
+            select(User.id, User.npi, User.email)
             .where(
                 User.clinic_id == clinic.id,
                 User.npi.is_not(None),
@@ -56,9 +45,8 @@ def clinic_needlers(engine: Engine, actor: Actor) -> ClinicStaff:
             )
             .order_by(User.email)
         ).all()
+        names = practitioner_names(session, (npi for _, npi, _ in rows if npi))
         needlers = tuple(
-            Needler(user_id, npi, person_name(first, middle, last, suffix, cred) if last else email)
-            for user_id, npi, email, first, middle, last, suffix, cred in rows
-            if npi
+            Needler(user_id, npi, names.get(npi, email)) for user_id, npi, email in rows if npi
         )
         return ClinicStaff(clinic.name, clinic.state, needlers)

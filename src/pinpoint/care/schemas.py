@@ -307,6 +307,11 @@ class SessionPublic(_Public):
     episode_id: int
     performed_on: date
     practitioner_npi: str
+    practitioner_name: str | None = Field(
+        default=None,
+        description="The needler's name as the practitioner directory writes it "
+        "(e.g. 'Maya R. Campbell, PT, DPT'); null when the NPI is not in the directory.",
+    )
     muscles: list[MusclePublic]
     technique: Technique
     pain_before: int | None

@@ -122,7 +122,7 @@ def record_session(
             ],
         )
         add_audited(session, actor, "session", row)
-        return views.session_public(row)
+        return views.session_publics(session, [row], {})[0]
 
 
 def get_session(engine: Engine, actor: Actor, session_id: int) -> SessionPublic:
@@ -130,8 +130,8 @@ def get_session(engine: Engine, actor: Actor, session_id: int) -> SessionPublic:
     with transaction(engine) as session:
         row = access.load(session, actor, NeedlingSession, session_id)
         record(session, actor, "read", "session", row.id)
-        events = views.events_by_session(session, [row.id]).get(row.id, [])
-        return views.session_public(row, events)
+        events = views.events_by_session(session, [row.id])
+        return views.session_publics(session, [row], events)[0]
 
 
 def record_adverse_event(

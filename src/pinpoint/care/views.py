@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +30,7 @@ from pinpoint.care.schemas import (
     ScreeningPublic,
     SessionPublic,
 )
+from pinpoint.directory.names import practitioner_names
 
 
 def screening_public(row: Screening) -> ScreeningPublic:
@@ -46,10 +47,23 @@ def screening_public(row: Screening) -> ScreeningPublic:
     )
 
 
-def session_public(row: NeedlingSession, events: Iterable[AdverseEvent] = ()) -> SessionPublic:
-    public = SessionPublic.model_validate(row)
-    public.adverse_events = [AdverseEventPublic.model_validate(e) for e in events]
-    return public
+def session_publics(
+    session: Session,
+    rows: Sequence[NeedlingSession],
+    events: Mapping[int, Sequence[AdverseEvent]],
+) -> list[SessionPublic]:
+    """Sessions (muscles loaded) with their adverse events, each needler named by the
+    practitioner directory: one query for every NPI of the answer."""
+    names = practitioner_names(session, (row.practitioner_npi for row in rows))
+    publics = []
+    for row in rows:
+        public = SessionPublic.model_validate(row)
+        public.practitioner_name = names.get(row.practitioner_npi)
+        public.adverse_events = [
+            AdverseEventPublic.model_validate(e) for e in events.get(row.id, ())
+        ]
+        publics.append(public)
+    return publics
 
 
 def episode_charts(session: Session, episodes: Sequence[Episode]) -> list[EpisodeChart]:
@@ -84,10 +98,8 @@ def episode_charts(session: Session, episodes: Sequence[Episode]) -> list[Episod
         charts[row.episode_id].screenings.append(screening_public(row))
     for consent in consents:
         charts[consent.episode_id].consents.append(ConsentPublic.model_validate(consent))
-    for needling in sessions:
-        charts[needling.episode_id].sessions.append(
-            session_public(needling, events.get(needling.id, []))
-        )
+    for public in session_publics(session, sessions, events):
+        charts[public.episode_id].sessions.append(public)
     for episode_id, plan in plans.items():
         charts[episode_id].plan = PlanPublic.model_validate(plan)
     for chart in charts.values():

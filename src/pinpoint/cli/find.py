@@ -49,8 +49,16 @@ def find(
 
     engine = _engine()
     try:
+        # One search: read the practitioners around the circle, not the whole directory.
         answer = find_practitioners_near(
-            engine, zip_code, radius_miles, profession, eligible_only, limit, offset
+            engine,
+            zip_code,
+            radius_miles,
+            profession,
+            eligible_only,
+            limit,
+            offset,
+            backend="bounded",
         )
     finally:
         engine.dispose()

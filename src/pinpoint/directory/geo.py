@@ -60,6 +60,45 @@ def haversine_miles_radians(
     return result
 
 
+class Box(NamedTuple):
+    """Latitude and longitude ranges in degrees; ``lons`` holds one range, or two where the
+    box crosses the 180th meridian."""
+
+    south: float
+    north: float
+    lons: tuple[tuple[float, float], ...]
+
+
+# Relative and absolute slack on the box's edges: a box a hair too large costs nothing (the
+# haversine decides), one a hair too small would lose a practitioner on the circle.
+_BOX_SLACK = 1e-9
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> Box:
+    """The latitude/longitude box that holds every point within ``miles`` of (lat, lon).
+
+    The north-south reach is the circle's angle; the east-west reach at the widest is
+    ``asin(sin(angle) / cos(lat))``. A circle that reaches a pole takes every longitude, and
+    one that crosses the 180th meridian gets a second longitude range on the other side.
+    """
+    angle = min(math.pi, miles / EARTH_RADIUS_MILES) * (1 + _BOX_SLACK) + _BOX_SLACK
+    reach = math.degrees(angle)
+    south, north = lat - reach, lat + reach
+    every: tuple[tuple[float, float], ...] = ((-180.0, 180.0),)
+    if south <= -90.0 or north >= 90.0:
+        return Box(max(south, -90.0), min(north, 90.0), every)
+    ratio = math.sin(angle) / math.cos(math.radians(lat))
+    if ratio >= 1.0:
+        return Box(south, north, every)
+    wide = math.degrees(math.asin(ratio)) * (1 + _BOX_SLACK) + _BOX_SLACK
+    west, east = lon - wide, lon + wide
+    if west < -180.0:
+        return Box(south, north, ((-180.0, east), (west + 360.0, 180.0)))
+    if east > 180.0:
+        return Box(south, north, ((west, 180.0), (-180.0, east - 360.0)))
+    return Box(south, north, ((west, east),))
+
+
 def unit_vectors(lats: FloatArray, lons: FloatArray) -> FloatArray:
     """Points on the unit sphere (n x 3) for latitudes and longitudes in degrees."""
     phi, lam = np.radians(lats), np.radians(lons)
@@ -82,15 +121,22 @@ def miles_for_chord(chord: float) -> float:
     return 2.0 * EARTH_RADIUS_MILES * math.asin(min(1.0, chord / 2.0))
 
 
+# The ZIP source writes 0, 0 for the codes it has no centroid for (military APO/FPO codes,
+# some PO box and single-address codes); no US ZIP code lies at 0 degrees north, 0 east.
+_NO_CENTROID = LatLon(0.0, 0.0)
+
+
 @cache
-def _centroids() -> dict[str, LatLon]:
-    """Every ZIP code's centroid, from the cached table the NPPES import geocodes with."""
+def _centroids() -> dict[str, LatLon | None]:
+    """Every ZIP code's centroid (None where the source has none), from the cached table
+    the NPPES import geocodes with."""
     from pinpoint.directory.zip_table import zip_centroids
 
-    return {
-        zip5: LatLon(latitude, longitude)
-        for zip5, latitude, longitude in zip_centroids().iter_rows()
-    }
+    found: dict[str, LatLon | None] = {}
+    for zip5, latitude, longitude in zip_centroids().iter_rows():
+        point = LatLon(latitude, longitude)
+        found[zip5] = None if point == _NO_CENTROID else point
+    return found
 
 
 @cache
@@ -142,14 +188,22 @@ def parse_zip(text: str, *, field: str = "zip") -> str:
 
 
 def zip_centroid(text: str, *, field: str = "zip") -> LatLon:
-    """The centroid of a ZIP code, or InvalidInput if it is malformed or unknown."""
+    """The centroid of a ZIP code, or InvalidInput if it is malformed, unknown or has no
+    known centroid."""
     code = parse_zip(text, field=field)
-    point = _centroids().get(code)
-    if point is None:
+    centroids = _centroids()
+    if code not in centroids:
         raise InvalidInput(f"unknown ZIP code {code}", field=field)
+    point = centroids[code]
+    if point is None:
+        raise InvalidInput(
+            f"ZIP code {code} has no known centroid (a military or PO box code, say), so no "
+            "distance can be measured from it: use the ZIP code of a street address nearby",
+            field=field,
+        )
     return point
 
 
 def known_zip_codes() -> list[str]:
-    """All known ZIP codes, sorted (for demo data and benchmarks)."""
-    return sorted(_centroids())
+    """All ZIP codes with a known centroid, sorted (for demo data and benchmarks)."""
+    return sorted(z for z, point in _centroids().items() if point is not None)

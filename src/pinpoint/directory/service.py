@@ -44,7 +44,10 @@ MAX_LIMIT = 500
 DEFAULT_RADIUS_MILES = 25.0
 DEFAULT_LIMIT = 50
 
-Backend = Literal["index", "postgis"]
+# "index": the in-process index of the whole directory, built once and kept (servers);
+# "postgis": PostgreSQL's spatial index; "bounded": only the practitioners around the
+# circle, read for this one search (one-shot commands). All three give the same answers.
+Backend = Literal["index", "postgis", "bounded"]
 
 
 def _radius(value: object) -> float:
@@ -155,7 +158,11 @@ def _checked(
 def _page(
     engine: Engine, q: _Search, backend: Backend = "index"
 ) -> tuple[DirectoryIndex, int, IntArray, FloatArray]:
-    """The index, the total and the page's rows and miles, from either search path."""
+    """The index, the total and the page's rows and miles, from any search path."""
+    if backend == "bounded":
+        from pinpoint.directory.search.bounded import bounded_page
+
+        return bounded_page(engine, q.page_query())
     index = cache.current_index(engine)
     if backend == "postgis":
         from pinpoint.directory.search.postgis import postgis_find
@@ -182,7 +189,9 @@ def find_practitioners_near(
     Ties in distance are broken by NPI; ``total`` counts every match within the radius
     after the profession and ``eligible_only`` filters, before ``limit`` and ``offset``.
     Verdicts apply the law on ``on`` (default today). ``backend="postgis"`` answers from
-    PostgreSQL's spatial index instead of the in-process one (same answers).
+    PostgreSQL's spatial index instead of the in-process one, ``backend="bounded"`` from the
+    practitioners around the circle only, read for this search (same answers; for one-shot
+    commands, which would otherwise build the index of the whole directory).
     """
     q = _checked(zip_code, radius_miles, professions, eligible_only, limit, offset, on)
     index, total, rows, miles = _page(engine, q, backend)
@@ -295,28 +304,6 @@ def practitioner_public(p: Practitioner, on: date) -> PractitionerPublic:
         ],
         law=law,
     )
-
-
-def practitioner_names(engine: Engine, npis: Iterable[str]) -> dict[str, str]:
-    """The names of these NPIs as people write them (NPIs not in the directory left out)."""
-    wanted = sorted(set(npis))
-    if not wanted:
-        return {}
-    with transaction(engine) as session:
-        rows = session.execute(
-            select(
-                Practitioner.npi,
-                Practitioner.first_name,
-                Practitioner.middle_name,
-                Practitioner.last_name,
-                Practitioner.name_suffix,
-                Practitioner.credential,
-            ).where(Practitioner.npi.in_(wanted))
-        ).all()
-    return {
-        npi: display.person_name(first, middle, last, suffix, credential)
-        for npi, first, middle, last, suffix, credential in rows
-    }
 
 
 def iter_practitioners(

@@ -80,19 +80,33 @@ class FilingDates:
     expires_on: date | None = None
 
 
-# The same sums per NPI in SQL, for reading a whole directory at once.
-TOTALS_SQL = """
+# The same sums per NPI in SQL, for reading a whole directory at once ...
+_TOTALS = """
     SELECT npi, SUM(hours) AS hours, SUM(in_person_hours) AS in_person,
            MIN(licensed_since) AS since, SUM(supervised_sessions) AS supervised
-    FROM training_credentials GROUP BY npi
+    FROM training_credentials{where} GROUP BY npi
 """
+TOTALS_SQL = _TOTALS.format(where="")
+
+
+def totals_sql(where: str) -> str:
+    """... or for the NPIs a condition keeps (constant SQL on ``training_credentials``'s
+    columns; values as bound parameters)."""
+    return _TOTALS.format(where=f" WHERE {where}")
+
 
 # The filings made in the state where their practitioner practises (the state the directory
 # judges them in), for reading a whole directory at once; :func:`registered_in` decides.
-FILINGS_SQL = """
+_FILINGS = """
     SELECT f.npi, f.state, f.filed_on, f.expires_on
-    FROM board_filings f JOIN practitioners p ON p.npi = f.npi AND p.state = f.state
+    FROM board_filings f JOIN practitioners p ON p.npi = f.npi AND p.state = f.state{where}
 """
+FILINGS_SQL = _FILINGS.format(where="")
+
+
+def filings_sql(where: str) -> str:
+    """... or for the NPIs a condition on ``f`` keeps (constant SQL; values bound)."""
+    return _FILINGS.format(where=f" WHERE {where}")
 
 
 def _sum(values: Iterable[float | int | None]) -> float | None:

@@ -238,15 +238,18 @@ def _sessions(data: ReportData) -> list[Any]:
     out: list[Any] = [_p(f"Sessions ({len(sessions)})", "h2")]
     if not sessions:
         return [*out, _p("No needling session recorded.")]
-    rows: list[list[Any]] = [["Date", "Needler NPI", "Muscles", "CPT", "Pain before → after"]]
+    rows: list[list[Any]] = [["Date", "Needler", "Muscles", "CPT", "Pain before → after"]]
     for s in sessions:
         muscles = "; ".join(
             f"{human(m.muscle)} ({m.side}, {m.needles} needle{'s' if m.needles != 1 else ''})"
             for m in s.muscles
         )
         pain = f"{_pain(s.pain_before)} → {_pain(s.pain_after)}"
-        rows.append([s.performed_on.isoformat(), s.practitioner_npi, muscles, s.cpt_code, pain])
-    widths = [0.9 * inch, 1.0 * inch, WIDTH - 3.8 * inch, 0.6 * inch, 1.3 * inch]
+        needler = f"NPI {s.practitioner_npi}"
+        if s.practitioner_name:
+            needler = f"{s.practitioner_name}, {needler}"
+        rows.append([s.performed_on.isoformat(), needler, muscles, s.cpt_code, pain])
+    widths = [0.9 * inch, 1.5 * inch, WIDTH - 4.3 * inch, 0.6 * inch, 1.3 * inch]
     return [*out, _table(rows, widths)]
 
 

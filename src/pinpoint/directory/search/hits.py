@@ -53,16 +53,30 @@ class PublicVerdicts:
 class HitTable:
     """Every row's public fields as JSON, and the row's start and end in the buffer."""
 
-    def __init__(self, public: pl.DataFrame) -> None:
-        """``public``: one row per index row, with the :data:`PUBLIC_FIELDS` columns."""
+    def __init__(
+        self, public: pl.DataFrame, rows: IntArray | None = None, size: int | None = None
+    ) -> None:
+        """``public``: one row per index row, with the :data:`PUBLIC_FIELDS` columns; or
+        one per row of ``rows`` (sorted) of an index of ``size`` rows, for a page of them."""
         out = io.BytesIO()
         public.select(PUBLIC_FIELDS).write_ndjson(out)
         self.buffer = out.getvalue()
         # JSON escapes every newline inside strings, so each one ends a row.
         newlines = np.flatnonzero(np.frombuffer(self.buffer, dtype=np.uint8) == ord("\n"))
-        self.starts: IntArray = np.concatenate(([0], newlines[:-1] + 1))[: len(newlines)]
-        self.starts = self.starts.astype(np.int64)
-        self.ends: IntArray = (newlines - 1).astype(np.int64)  # before each row's "}"
+        starts = np.concatenate(([0], newlines[:-1] + 1))[: len(newlines)].astype(np.int64)
+        ends = (newlines - 1).astype(np.int64)  # before each row's "}"
+        if rows is not None:  # only these rows of the index have their fields here
+            self.starts: IntArray = np.full(size or 0, -1, dtype=np.int64)
+            self.ends: IntArray = np.full(size or 0, -1, dtype=np.int64)
+            self.starts[rows], self.ends[rows] = starts, ends
+        else:
+            self.starts, self.ends = starts, ends
+
+    @classmethod
+    def unfilled(cls, size: int) -> HitTable:
+        """A table for an index of ``size`` rows, none of them with its fields yet."""
+        empty = pl.DataFrame(schema=dict.fromkeys(PUBLIC_FIELDS, pl.String))
+        return cls(empty, rows=np.zeros(0, dtype=np.int64), size=size)
 
     def __len__(self) -> int:
         return len(self.starts)

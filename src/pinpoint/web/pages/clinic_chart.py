@@ -10,7 +10,6 @@ from pinpoint.actors import Actor
 from pinpoint.care import service
 from pinpoint.care.codes import Sex
 from pinpoint.care.schemas import EpisodeChart, PatientChart, PatientList, ScreeningPublic
-from pinpoint.directory.service import practitioner_names
 from pinpoint.outcomes.charts import figure_size
 from pinpoint.outcomes.progress import patient_progress
 from pinpoint.outcomes.progress_schemas import Progress
@@ -62,7 +61,6 @@ class ChartPage:
     read_only: bool
     clinic: ClinicInfo
     outcomes: dict[int, EpisodeOutcomes] = field(default_factory=dict)
-    needler_names: dict[str, str] = field(default_factory=dict)  # by NPI, from the directory
     progress: dict[int, Progress] = field(default_factory=dict)
 
     @staticmethod
@@ -94,12 +92,10 @@ def chart_page(
     """The chart; for staff with each episode's outcomes (``forms``: an assignment form or
     alert form coming back refused, by episode id)."""
     chart = service.get_patient(engine, actor, patient_id)
-    npis = [s.practitioner_npi for e in chart.episodes for s in e.sessions]
     return ChartPage(
         chart,
         read_only=not actor.is_staff,
         clinic=clinic_info(engine, actor),
         outcomes=chart_outcomes(engine, actor, chart, forms, alert_forms),
-        needler_names=practitioner_names(engine, npis),
         progress=patient_progress(engine, actor, patient_id),
     )

@@ -24,7 +24,6 @@ from pinpoint.care.codes import (
     Technique,
 )
 from pinpoint.care.schemas import ConsentForm, PatientChart, SessionPublic
-from pinpoint.directory.service import practitioner_names
 from pinpoint.web.pages.clinic_chart import EpisodeView
 from pinpoint.web.pages.clinic_forms import MAX_MUSCLE_ROWS, FormState, MuscleRow, muscle_rows
 from pinpoint.web.pages.clinic_staff import ClinicInfo, clinic_info
@@ -134,7 +133,6 @@ class AdverseEventPage:
     form: FormState
     types: tuple[AdverseEventType, ...] = tuple(AdverseEventType)
     severities: tuple[Severity, ...] = tuple(Severity)
-    needler_name: str | None = None  # from the directory
 
 
 def adverse_event_page(
@@ -145,5 +143,4 @@ def adverse_event_page(
     episode = service.get_episode(engine, actor, needling.episode_id)
     patient = service.get_patient(engine, actor, episode.patient_id)
     initial = FormState.initial({"onset_on": date.today().isoformat(), "severity": "mild"})
-    name = practitioner_names(engine, [needling.practitioner_npi]).get(needling.practitioner_npi)
-    return AdverseEventPage(patient, needling, form or initial, needler_name=name)
+    return AdverseEventPage(patient, needling, form or initial)
