@@ -117,6 +117,14 @@ def test_search_verdict_changes_after_a_filing(engine: Engine) -> None:
     assert [h.npi for h in after.results] == [npi]
 
 
+def test_the_bounded_search_of_the_cli_counts_a_filing_too(engine: Engine) -> None:
+    npi = _trained_in_florida(engine)
+    add_filing(engine, npi, _filing(expires_on="2025-12-31"))
+    for on, verdict in ((ON, "eligible"), (date(2026, 1, 1), "training_unknown")):
+        found = find_practitioners_near(engine, MIAMI, 5, on=on, backend="bounded")
+        assert [(h.npi, h.eligibility.verdict) for h in found.results] == [(npi, verdict)]
+
+
 def test_another_process_adding_a_filing_reaches_the_index(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

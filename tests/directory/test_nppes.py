@@ -183,6 +183,18 @@ def test_foreign_and_missing_zips_are_kept_without_coordinates(
     assert (missing.zip5, missing.latitude, missing.longitude) == (None, None, None)
 
 
+def test_a_zip_without_a_centroid_is_not_placed_at_zero_zero(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The ZIP source lists APO/FPO codes at 0, 0: such a practitioner is kept, unlocated."""
+    rows = [person(1, **{f"{PRACTICE} Postal Code": "09001", f"{PRACTICE} State Name": "AE"})]
+    summary = import_nppes(engine, write_nppes(tmp_path / "m.csv", rows), progress=False)
+    assert (summary.kept, summary.no_geocode) == (1, 1)
+    with engine.connect() as conn:
+        kept = conn.execute(select(Practitioner)).one()
+    assert (kept.zip5, kept.latitude, kept.longitude) == ("09001", None, None)
+
+
 def test_reactivated_npi_stays_active(engine: Engine, tmp_path: Path) -> None:
     import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
     with engine.connect() as conn:

@@ -121,22 +121,13 @@ def miles_for_chord(chord: float) -> float:
     return 2.0 * EARTH_RADIUS_MILES * math.asin(min(1.0, chord / 2.0))
 
 
-# The ZIP source writes 0, 0 for the codes it has no centroid for (military APO/FPO codes,
-# some PO box and single-address codes); no US ZIP code lies at 0 degrees north, 0 east.
-_NO_CENTROID = LatLon(0.0, 0.0)
-
-
 @cache
-def _centroids() -> dict[str, LatLon | None]:
-    """Every ZIP code's centroid (None where the source has none), from the cached table
-    the NPPES import geocodes with."""
+def _centroids() -> dict[str, LatLon]:
+    """Every ZIP code's centroid, from the cached table the NPPES import geocodes with (the
+    codes the ZIP source places at 0, 0 are not in it: see :mod:`zip_table`)."""
     from pinpoint.directory.zip_table import zip_centroids
 
-    found: dict[str, LatLon | None] = {}
-    for zip5, latitude, longitude in zip_centroids().iter_rows():
-        point = LatLon(latitude, longitude)
-        found[zip5] = None if point == _NO_CENTROID else point
-    return found
+    return {z: LatLon(lat, lon) for z, lat, lon in zip_centroids().iter_rows()}
 
 
 @cache
@@ -191,10 +182,9 @@ def zip_centroid(text: str, *, field: str = "zip") -> LatLon:
     """The centroid of a ZIP code, or InvalidInput if it is malformed, unknown or has no
     known centroid."""
     code = parse_zip(text, field=field)
-    centroids = _centroids()
-    if code not in centroids:
+    point = _centroids().get(code)
+    if point is None and code not in _states():
         raise InvalidInput(f"unknown ZIP code {code}", field=field)
-    point = centroids[code]
     if point is None:
         raise InvalidInput(
             f"ZIP code {code} has no known centroid (a military or PO box code, say), so no "
@@ -206,4 +196,4 @@ def zip_centroid(text: str, *, field: str = "zip") -> LatLon:
 
 def known_zip_codes() -> list[str]:
     """All ZIP codes with a known centroid, sorted (for demo data and benchmarks)."""
-    return sorted(z for z, point in _centroids().items() if point is not None)
+    return sorted(_centroids())

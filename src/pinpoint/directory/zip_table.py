@@ -27,8 +27,8 @@ def build_zip_centroids() -> pl.DataFrame:
     rows = [
         (z["zip_code"], float(z["lat"]), float(z["long"]))
         for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
-        if z["lat"] and z["long"]
-    ]
+        if z["lat"] and z["long"] and (float(z["lat"]), float(z["long"])) != (0.0, 0.0)
+    ]  # (APO/FPO and some PO box codes are listed at 0, 0: no centroid, not a place)
     frame = pl.DataFrame(rows, schema=SCHEMA, orient="row")
     return frame.unique("zip5", keep="first", maintain_order=True)
 
@@ -39,7 +39,8 @@ def cache_path() -> Path:
     import zipcodes
 
     version = str(zipcodes.__version__)
-    return Path(platformdirs.user_cache_dir("pinpoint")) / f"zip-centroids-{version}.arrow"
+    # "-2": the table without the 0, 0 entries; an older cached table is not read
+    return Path(platformdirs.user_cache_dir("pinpoint")) / f"zip-centroids-{version}-2.arrow"
 
 
 @cache
