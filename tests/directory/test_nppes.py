@@ -28,6 +28,7 @@ from pinpoint.directory.nppes.sql import STAGING
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
+SECOND_LINE = "Provider Second Line Business Practice Location Address"
 MAILING = "Provider Business Mailing Address"
 
 
@@ -485,6 +486,43 @@ def test_rows_read_is_exact_whatever_the_batch_size(
     manifest = write_demo_file(tmp_path / "demo.csv", 3_000, seed=11)
     summary = import_nppes(engine, tmp_path / "demo.csv", progress=False)
     assert (summary.rows_read, summary.kept) == (manifest.rows, manifest.kept)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "kept",  # the last row is a relevant practitioner
+        "skipped",  # an organisation: the pass keeps it only to count
+        "repeated",  # an NPI an earlier row had
+        "newline",  # a field with a line break: the last line is no whole record
+        "unterminated",  # no newline at the end of the file
+    ],
+)
+def test_rows_read_counts_every_row_however_the_file_ends(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last: str
+) -> None:
+    counted: list[Path] = []
+    real_count = nppes_read.count_rows
+    monkeypatch.setattr(
+        nppes_importer, "count_rows", lambda path: counted.append(path) or real_count(path)
+    )
+    rows = monthly_rows()
+    rows.append(
+        {
+            "kept": person(30),
+            "skipped": person(31, **{"Entity Type Code": "2"}),
+            "repeated": person(2, "207Q00000X"),
+            "newline": person(32, **{SECOND_LINE: "Suite\n2"}),
+            "unterminated": person(33),
+        }[last]
+    )
+    path = write_nppes(tmp_path / "m.csv", rows)
+    if last == "unterminated":
+        path.write_bytes(path.read_bytes().rstrip(b"\r\n"))
+    summary = import_nppes(engine, path, progress=False)
+    assert summary.rows_read == len(rows)
+    counted_again = bool(counted)
+    assert counted_again == (last == "newline")  # else the pass counted the rows itself
 
 
 def test_the_search_index_is_refreshed_after_each_successful_import(

@@ -104,15 +104,15 @@ def import_nppes(
                 engine.connect() as conn,
                 conn.begin(),
             ):
-                # The fast pass leaves the row count to a plain count of records, run
-                # beside it (the careful pass counts as it reads).
-                counting = pool.submit(count_rows, csv_path)
                 writer = Writer(conn)
                 active = None if writer.first_load else active_npis(conn)
                 scan = _scan(csv_path, active, synthetic, writer, summary, progress)
-                _count_changes(summary, writer.finish())
+                # Rows are counted by the pass (its last row's number); only a file whose
+                # last record cannot be told is counted again, beside the writer's end.
                 known = scan.rows_read
-                _count_rows(summary, counting.result() if known is None else known)
+                counting = pool.submit(count_rows, csv_path) if known is None else None
+                _count_changes(summary, writer.finish())
+                _count_rows(summary, counting.result() if counting else known or 0)
                 summary.seconds = round(time.perf_counter() - started, 3)
                 _record(conn, summary, "succeeded", started_at)
         except BaseException:

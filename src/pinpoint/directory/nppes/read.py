@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import polars as pl
 
-from pinpoint.directory.nppes.columns import NEEDED_COLUMNS
+from pinpoint.directory.nppes.columns import COL, NEEDED_COLUMNS
 from pinpoint.directory.nppes.progress import Advance, progress_bar
 from pinpoint.directory.nppes.transform import keep, transformed
 from pinpoint.errors import InvalidInput
@@ -35,6 +35,7 @@ BLOCK_BYTES = 48 * 1024 * 1024
 BATCH_ROWS = 25_000  # kept rows per batch (a batch costs one polars call of ~30 ms, plus rows)
 _COPY_BYTES = 4 * 1024 * 1024
 _COUNT_BYTES = 16 * 1024 * 1024
+_TAIL_BYTES = 64 * 1024  # an NPPES record is about 1.2 KB
 _NEWLINE, _RETURN, _QUOTE = ord("\n"), ord("\r"), ord('"')
 # Every field as text; a blank field (NPPES quotes them all: ``""``) is read as null.
 CSV_OPTIONS: dict[str, Any] = {"infer_schema": False, "quote_char": '"', "null_values": [""]}
@@ -126,8 +127,14 @@ def read_header(handle: BinaryIO, name: str) -> bytes:
 # --- the fast path: one lazy streaming scan ----------------------------------------------
 
 
-def scan_query(csv_path: Path, active_npis: pl.Series | None) -> pl.LazyFrame:
+def scan_query(
+    csv_path: Path, active_npis: pl.Series | None, last_npi: str | None = None
+) -> pl.LazyFrame:
     """Kept rows of one lazy streaming scan (``_seq`` = row number, then the needed columns).
+
+    With ``last_npi`` (the NPI of the file's last record, :func:`last_record_npi`), the rows
+    of that NPI come out too, marked ``_keep`` false unless kept: the last of them is the
+    file's last row, so its row number counts the rows without a second read of the file.
 
     Nothing else reads this scan: a second consumer (a ``tail(1)`` to count the rows, say)
     made polars hold every row of the file for it. The transform runs on each batch, not
@@ -135,7 +142,31 @@ def scan_query(csv_path: Path, active_npis: pl.Series | None) -> pl.LazyFrame:
     a 4-million-row file, against 0.6 GB batch by batch, which was also faster).
     """
     rows = pl.scan_csv(csv_path, **CSV_OPTIONS).with_row_index("_seq")
-    return rows.select(["_seq", *NEEDED_COLUMNS]).filter(keep(active_npis))
+    rows = rows.select(["_seq", *NEEDED_COLUMNS])
+    if last_npi is None:
+        return rows.filter(keep(active_npis))
+    marked = rows.with_columns(keep(active_npis).fill_null(False).alias("_keep"))
+    return marked.filter(pl.col("_keep") | (pl.col(COL["npi"]) == last_npi))
+
+
+def last_record_npi(csv_path: Path, header: bytes) -> str | None:
+    """The NPI of the file's last record, if its last line is a whole record (as many
+    fields as the header, an NPI of ten digits first); None if it cannot be told."""
+    size = csv_path.stat().st_size
+    with csv_path.open("rb") as handle:
+        handle.seek(max(0, size - _TAIL_BYTES))
+        tail = handle.read()
+    lines = tail.rstrip(b"\r\n").rsplit(b"\n", 1)
+    if len(lines) < 2 and size > _TAIL_BYTES:
+        return None  # the last line is longer than the tail read
+    try:
+        fields = next(csv.reader([lines[-1].decode("utf-8")]))
+        names = next(csv.reader([header.decode("utf-8")]))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return None
+    npi = fields[0] if fields else ""
+    whole = len(fields) == len(names) and len(npi) == 10 and npi.isascii() and npi.isdigit()
+    return npi if whole and lines[-1] != header.rstrip(b"\r\n") else None
 
 
 def count_rows(csv_path: Path) -> int:
@@ -166,16 +197,26 @@ def stream_fast(
 ) -> Iterator[pl.DataFrame]:
     """Transformed kept rows in batches, in file order, while polars reads on in the
     background (at most a few batches ahead of the caller); raises ``PolarsError`` on a row
-    polars cannot parse. ``scan.rows_read`` is left for :func:`count_rows`."""
+    polars cannot parse. ``scan.rows_read`` is the last row's number + 1 when the last
+    record could be told (:func:`last_record_npi`), else left for :func:`count_rows`."""
     size = csv_path.stat().st_size
     rows_per_byte = _rows_per_byte(csv_path)
-    query = scan_query(csv_path, active_npis)
-    seen = 0
+    with csv_path.open("rb") as handle:
+        last_npi = last_record_npi(csv_path, read_header(handle, csv_path.name))
+    query = scan_query(csv_path, active_npis, last_npi)
+    seen = last_seq = 0
     for batch in query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True):
         if batch.height:
             seen = max(seen, int(batch["_seq"].max()) + 1)  # type: ignore[arg-type]
-            yield transformed(batch.lazy(), synthetic).collect()
+            if last_npi is not None:
+                last = batch.filter(pl.col(COL["npi"]) == last_npi)["_seq"].max()
+                last_seq = max(last_seq, int(last) + 1) if last is not None else last_seq  # type: ignore[arg-type]
+                batch = batch.filter("_keep").drop("_keep")
+            if batch.height:
+                yield transformed(batch.lazy(), synthetic).collect()
         advance(min(size, int(seen / rows_per_byte)), seen)
+    if last_npi is not None and last_seq == seen:  # the file's last row came out: counted
+        scan.rows_read = seen
     advance(size, seen)
 
 
