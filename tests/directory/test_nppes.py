@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 import zipfile
 from datetime import date
@@ -24,7 +26,7 @@ from pinpoint.directory.nppes import importer as nppes_importer
 from pinpoint.directory.nppes import merge as nppes_merge
 from pinpoint.directory.nppes import read as nppes_read
 from pinpoint.directory.nppes import write as nppes_write
-from pinpoint.directory.nppes.sql import STAGING
+from pinpoint.directory.nppes.sql import STAGING, Rows
 from pinpoint.errors import InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
@@ -237,13 +239,16 @@ def test_a_reimport_writes_only_the_rows_that_changed(
 ) -> None:
     import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
     staged: list[str] = []
-    real_load = nppes_write.Writer.load
+    real_store = nppes_write.Writer.store
 
-    def spy(self: nppes_write.Writer, table: str, frame: pl.DataFrame) -> None:
-        staged.extend(f"{table}:{n}" for n in frame["npi"].to_list() if frame.height)
-        real_load(self, table, frame)
+    def spy(self: nppes_write.Writer, table: str, rows: Rows) -> None:
+        at = rows.columns.index("npi")
+        data = rows.data
+        records = list(csv.reader(io.StringIO(data))) if isinstance(data, str) else data
+        staged.extend(f"{table}:{record[at]}" for record in records)
+        real_store(self, table, rows)
 
-    monkeypatch.setattr(nppes_write.Writer, "load", spy)
+    monkeypatch.setattr(nppes_write.Writer, "store", spy)
     rows = monthly_rows()
     rows[0] = person(1, **{f"{PRACTICE} City Name": "GOLDEN"})
     summary = import_nppes(engine, write_nppes(tmp_path / "m2.csv", rows), progress=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 
 class Digests:
@@ -23,11 +23,9 @@ class Digests:
         self._digests = digests[order]
 
     @classmethod
-    def read(cls, conn: Connection) -> Digests:
-        rows = conn.execute(
-            text("SELECT npi, row_digest FROM practitioners WHERE row_digest IS NOT NULL")
-        ).all()
-        frame = pl.DataFrame(rows, schema={"npi": pl.String, "row_digest": pl.Int64}, orient="row")
+    def of(cls, frame: pl.DataFrame) -> Digests:
+        """From a frame of ``npi`` and ``row_digest`` (rows without a digest left out)."""
+        frame = frame.filter(pl.col("row_digest").is_not_null())
         bases = frame["npi"].str.slice(0, 9).cast(pl.Int64, strict=False).fill_null(-1)
         return cls(bases.to_numpy(), frame["row_digest"].to_numpy())
 
@@ -43,3 +41,23 @@ class Digests:
         at = np.minimum(np.searchsorted(self._bases, bases), len(self._bases) - 1)
         found: npt.NDArray[np.bool_] = (self._bases[at] == bases) & (self._digests[at] == digests)
         return found
+
+
+def read_directory(conn: Connection) -> tuple[pl.Series, Digests]:
+    """The NPIs in search now and the digests on record, in one read of the directory
+    (through the driver's cursor: a filled directory has millions of rows)."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            "SELECT npi, CASE WHEN active THEN 1 ELSE 0 END, row_digest FROM practitioners"
+        )
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    npis, active, digests = zip(*rows, strict=True) if rows else ((), (), ())
+    frame = pl.DataFrame(
+        {"npi": npis, "active": active, "row_digest": digests},
+        schema={"npi": pl.String, "active": pl.Int8, "row_digest": pl.Int64},
+    )
+    in_search = frame.filter(pl.col("active") == 1)["npi"]
+    return in_search, Digests.of(frame)

@@ -45,7 +45,7 @@ from pinpoint.directory.nppes.read import (
     stream_fast,
 )
 from pinpoint.directory.nppes.transform import PERSON
-from pinpoint.directory.nppes.write import Writer, active_npis
+from pinpoint.directory.nppes.write import Writer
 from pinpoint.directory.search.cache import invalidate
 
 T = TypeVar("T")
@@ -105,8 +105,7 @@ def import_nppes(
                 conn.begin(),
             ):
                 writer = Writer(conn)
-                active = None if writer.first_load else active_npis(conn)
-                scan = _scan(csv_path, active, synthetic, writer, summary, progress)
+                scan = _scan(csv_path, writer.active, synthetic, writer, summary, progress)
                 # Rows are counted by the pass (its last row's number); only a file whose
                 # last record cannot be told is counted again, beside the writer's end.
                 known = scan.rows_read

@@ -38,17 +38,11 @@ from pinpoint.directory.nppes.columns import (
     PRACTITIONER_STAGE_COLUMNS,
     STATUS_STAGE_COLUMNS,
 )
-from pinpoint.directory.nppes.digests import Digests
+from pinpoint.directory.nppes.digests import Digests, read_directory
 from pinpoint.directory.nppes.merge import Changes, Merge
 from pinpoint.directory.nppes.seen import NpiSet
-from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Sql
+from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Rows, Sql
 from pinpoint.directory.nppes.transform import Part, settle, tally
-
-
-def active_npis(conn: Connection) -> pl.Series:
-    """The NPIs now in search (an import may take some of them out)."""
-    npis = conn.execute(text("SELECT npi FROM practitioners WHERE active")).scalars().all()
-    return pl.Series("npi", npis, dtype=pl.String)
 
 
 def _as_date(value: str | None) -> date | None:
@@ -60,6 +54,8 @@ class Prepared:
     """One batch, settled and ready to write."""
 
     part: Part
+    people: Rows  # the practitioner rows, encoded for the driver
+    licenses: Rows
     follows: pl.Series  # per status row: its NPI has a practitioner row in this batch
     later: pl.DataFrame | None  # rows of NPIs an earlier batch holds, applied at the end
     counts: Counter[str]  # :func:`transform.tally` of the batch
@@ -78,13 +74,14 @@ class Writer(Sql):
         self._dropped: list[Index] = []
         self._dropped_keys: list[ForeignKeyConstraint] = []
         self._stored: Digests | None = None
+        self.active: pl.Series | None = None  # the NPIs in search now (a filled directory)
         self._passed = NpiSet()  # practitioners passed over as unchanged
         self._passed_count = 0
         if self.first_load:
             self._drop_secondary_indexes()
         if not self.first_load:
             self.create_staging()
-            self._stored = Digests.read(conn)
+            self.active, self._stored = read_directory(conn)
 
     # --- during the scan --------------------------------------------------------------
 
@@ -105,7 +102,11 @@ class Writer(Sql):
         if self.tables.statuses is not None:  # staged, so written: later rows correct them
             self._seen.add(statuses.filter(~follows)["npi_base"].to_numpy())
         part, passed = self._pass_unchanged(part)
-        return Prepared(part, follows, later, tally(rows), passed)
+        encoded = (
+            self.encode(part.practitioners.select(self._columns(PRACTITIONER_STAGE_COLUMNS))),
+            self.encode(part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS))),
+        )
+        return Prepared(part, *encoded, follows, later, tally(rows), passed)
 
     def _pass_unchanged(self, part: Part) -> tuple[Part, int]:
         """Leave out practitioners whose row is the one on record (and no status of this
@@ -134,9 +135,8 @@ class Writer(Sql):
         if prepared.later is not None:
             self._later.append(prepared.later)
         t, part = self.tables, prepared.part
-        people = part.practitioners.select(self._columns(PRACTITIONER_STAGE_COLUMNS))
-        self.load(t.practitioners, people)
-        self.load(t.licenses, part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS)))
+        self.store(t.practitioners, prepared.people)
+        self.store(t.licenses, prepared.licenses)
         statuses = part.statuses
         if statuses.height:
             self._apply(statuses.filter(prepared.follows))
