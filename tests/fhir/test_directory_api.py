@@ -208,6 +208,10 @@ def test_near_pages_with_count_and_next_links(
         ({"location.near": "39.7|-104.9|10|mi", "_count": 0}, "_count"),
         ({"location.near": "39.7|-104.9|10|mi", "_count": "many"}, "_count"),
         ({"location.near": "39.7|-104.9|10|mi", "specialty": "999999999X"}, "specialty"),
+        ({"location.near": "39.7|-104.9|10|mi", "_count": "\u0665"}, "_count"),
+        ({"location.near": "39.7|-104.9|10|mi", "_offset": "-1"}, "_offset"),
+        ({"location.near": "39.7|-104.9|10|mi", "_offset": "9" * 30}, "_offset"),
+        ({"location.near": "39.7|-104.9|" + "1" * 300 + "|mi"}, "location.near"),
     ],
 )
 def test_bad_search_parameters_are_422_naming_the_parameter(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from pinpoint.directory.geo import LatLon
 from pinpoint.directory.schemas import (
@@ -116,14 +117,23 @@ def verdict_extension(
     eligibility: EligibilityPublic, on: date, law: LawStatus | None = None
 ) -> Json:
     """The eligibility verdict: its reasons, the date whose law applied, and that law."""
+    if law is None:  # a search hit: many share a verdict and its reasons
+        return _plain_verdict(eligibility.verdict.value, tuple(eligibility.reasons), on)
+    return _verdict_extension(eligibility.verdict.value, tuple(eligibility.reasons), on, law)
+
+
+@lru_cache(maxsize=4096)
+def _plain_verdict(verdict: str, reasons: tuple[str, ...], on: date) -> Json:
+    """:func:`verdict_extension` without the law, kept (read only: answers serialise it)."""
+    return _verdict_extension(verdict, reasons, on, None)
+
+
+def _verdict_extension(
+    verdict: str, reasons: tuple[str, ...], on: date, law: LawStatus | None
+) -> Json:
     parts: list[Json] = [
-        extension(
-            "verdict",
-            valueCoding=coding(
-                VERDICT_SYSTEM, eligibility.verdict.value, label(eligibility.verdict.value)
-            ),
-        ),
-        *(extension("reason", valueString=r) for r in eligibility.reasons),
+        extension("verdict", valueCoding=coding(VERDICT_SYSTEM, verdict, label(verdict))),
+        *(extension("reason", valueString=r) for r in reasons),
         extension("assessedOn", valueDate=day(on)),
     ]
     if law is not None:
@@ -150,7 +160,9 @@ def _law(law: LawStatus) -> Json:
     return extension("law", extension=parts)
 
 
+@lru_cache(maxsize=64)
 def _profession(profession: str) -> Json:
+    """A profession's code (kept: read only, answers serialise it)."""
     codings = [coding(PROFESSION_SYSTEM, profession, label(profession))]
     nucc = s.PROFESSION_NUCC.get(profession)
     if nucc:

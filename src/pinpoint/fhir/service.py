@@ -97,11 +97,10 @@ def practitioner_roles_near(
         field = "_count" if exc.field == "limit" else NEAR
         raise InvalidInput(f"{field}: {exc.message}", field=field) from None
 
+    query = urlencode([(NEAR, near), *(("specialty", s) for s in specialty or [])])
+
     def page(at: int) -> str:
-        params: list[tuple[str, str | int]] = [(NEAR, near)]
-        params += [("specialty", s) for s in specialty or []]
-        params += [("_count", limit), ("_offset", at)]
-        return f"{base}/PractitionerRole?{urlencode(params)}"
+        return f"{base}/PractitionerRole?{query}&_count={limit}&_offset={at}"
 
     links = [("self", page(start)), ("first", page(0))]
     if start > 0:

@@ -24,6 +24,7 @@ from pinpoint.directory.service import (
 from pinpoint.errors import InvalidInput
 from pinpoint.law.vocabulary import Profession
 from pinpoint.web.deps import engine_dependency
+from pinpoint.web.query import query_parameter
 
 log = logging.getLogger(__name__)
 
@@ -66,36 +67,21 @@ router = APIRouter(tags=["directory"], lifespan=lifespan)
 EngineDep = Annotated[Engine, Depends(engine_dependency)]
 
 
-def _query_parameter(
-    name: str, kind: str, description: str, default: object = None, **schema: object
-) -> dict[str, object]:
-    body: dict[str, object] = {"type": kind, **schema}
-    if default is not None:
-        body["default"] = default
-    return {
-        "name": name,
-        "in": "query",
-        "required": name == "zip",
-        "schema": body,
-        "description": description,
-    }
-
-
 # The search's query, documented here and read by hand: FastAPI's per-parameter
 # validation cost more than the search itself; the library checks every value and
 # answers a bad one with InvalidInput naming it (422).
 _SEARCH_PARAMETERS = [
-    _query_parameter("zip", "string", "5-digit ZIP code."),
-    _query_parameter("radius_miles", "number", "Miles, more than 0, at most 500.", 25),
-    _query_parameter(
+    query_parameter("zip", "string", "5-digit ZIP code.", required=True),
+    query_parameter("radius_miles", "number", "Miles, more than 0, at most 500.", 25),
+    query_parameter(
         "profession",
         "array",
         "Repeatable; default every profession.",
         items={"type": "string", "enum": [p.value for p in Profession]},
     ),
-    _query_parameter("eligible_only", "boolean", "Only those eligible to dry needle.", False),
-    _query_parameter("limit", "integer", "1-500.", 50, minimum=1, maximum=500),
-    _query_parameter("offset", "integer", "Results to skip.", 0, minimum=0),
+    query_parameter("eligible_only", "boolean", "Only those eligible to dry needle.", False),
+    query_parameter("limit", "integer", "1-500.", 50, minimum=1, maximum=500),
+    query_parameter("offset", "integer", "Results to skip.", 0, minimum=0),
 ]
 _FLAGS = {"true": True, "1": True, "yes": True, "on": True}
 _FLAGS |= {"false": False, "0": False, "no": False, "off": False}

@@ -12,6 +12,7 @@ from pinpoint.errors import InvalidInput, NotFound
 from pinpoint.fhir import service
 from pinpoint.fhir.capability import capability_statement
 from pinpoint.fhir.search import NEAR
+from pinpoint.inputs import parse_whole_number
 from pinpoint.web.fhir.responses import (
     AUTH_ERRORS,
     ERRORS,
@@ -20,6 +21,7 @@ from pinpoint.web.fhir.responses import (
     base_url,
     is_record_id,
 )
+from pinpoint.web.query import query_parameter
 from pinpoint.web.security import CurrentActor, EngineDep
 
 router = APIRouter()
@@ -87,27 +89,41 @@ def _npi(value: str) -> str:
     return value
 
 
+# The search's query, documented here and read by hand as the JSON search's is (FastAPI's
+# validation of four parameters took as long as the search itself).
+_NEAR_PARAMETERS = [
+    query_parameter(NEAR, "string", "LAT|LON|DISTANCE|UNIT (mi, [mi_i], km).", required=True),
+    query_parameter(
+        "specialty",
+        "array",
+        "NUCC classification code of a profession; repeatable.",
+        items={"type": "string"},
+    ),
+    query_parameter("_count", "integer", "1-500.", 50, minimum=1, maximum=500),
+    query_parameter("_offset", "integer", "Matches to skip.", 0, minimum=0),
+]
+_NEAR_MAX_LENGTH = 200
+
+
+def _whole(text: str | None, field: str) -> int | None:
+    return None if text is None else parse_whole_number(text, field)
+
+
 @router.get(
     "/PractitionerRole",
     summary="Practice roles near a point (location.near=LAT|LON|DIST|mi), nearest first",
     response_class=FhirResponse,
     responses={200: {"content": FHIR_CONTENT}, **ERRORS},
+    openapi_extra={"parameters": _NEAR_PARAMETERS},
 )
-async def search_practitioner_roles(
-    request: Request,
-    engine: EngineDep,
-    near: Annotated[
-        str | None,
-        Query(alias=NEAR, max_length=200, description="LAT|LON|DISTANCE|UNIT (mi, [mi_i], km)."),
-    ] = None,
-    specialty: Annotated[
-        list[str] | None,
-        Query(description="NUCC classification code of a profession; repeatable."),
-    ] = None,
-    count: Annotated[int | None, Query(alias="_count", description="1-500, default 50.")] = None,
-    offset: Annotated[int | None, Query(alias="_offset", description="Matches to skip.")] = None,
-) -> FhirResponse:
+async def search_practitioner_roles(request: Request, engine: EngineDep) -> FhirResponse:
     # ``async`` like the JSON search: the answer comes from the in-process index.
+    query = request.query_params
+    near = query.get(NEAR)
+    if near is not None and len(near) > _NEAR_MAX_LENGTH:
+        raise InvalidInput(f"{NEAR} is longer than {_NEAR_MAX_LENGTH} characters", field=NEAR)
+    specialty = query.getlist("specialty") or None
+    count, offset = _whole(query.get("_count"), "_count"), _whole(query.get("_offset"), "_offset")
     return _ok(
         service.practitioner_roles_near(engine, base_url(request), near, specialty, count, offset)
     )
