@@ -42,7 +42,7 @@ from pinpoint.directory.nppes.digests import Digests, read_directory
 from pinpoint.directory.nppes.merge import Changes, Merge
 from pinpoint.directory.nppes.seen import NpiSet
 from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Rows, Sql
-from pinpoint.directory.nppes.transform import Part, settle, tally
+from pinpoint.directory.nppes.transform import PERSON, Part, settle, tally
 
 
 def _as_date(value: str | None) -> date | None:
@@ -89,45 +89,41 @@ class Writer(Sql):
         """Settle the next batch of transformed rows (:func:`transform.transformed`).
 
         Pure work on the data, so it may run ahead of the writes, in order, on another
-        thread: rows of an NPI an earlier batch holds are set aside as corrections, the
-        rest settled to one state per NPI.
+        thread: rows of an NPI an earlier batch holds are set aside as corrections, rows
+        that are the ones on record passed over, the rest settled to one state per NPI.
         """
+        counts = tally(rows)
         again = pl.Series(self._seen.contains(rows["npi_base"].to_numpy()))
         again &= rows["reason"].is_null()
         later = rows.filter(again) if again.any() else None
-        part = settle(rows.filter(~again) if later is not None else rows)
+        rows, passed = self._pass_unchanged(rows.filter(~again) if later is not None else rows)
+        part = settle(rows)
         people, statuses = part.practitioners, part.statuses
         follows = statuses["npi"].is_in(people["npi"].implode())
         self._seen.add(people["npi_base"].to_numpy())
         if self.tables.statuses is not None:  # staged, so written: later rows correct them
             self._seen.add(statuses.filter(~follows)["npi_base"].to_numpy())
-        part, passed = self._pass_unchanged(part)
         encoded = (
             self.encode(part.practitioners.select(self._columns(PRACTITIONER_STAGE_COLUMNS))),
             self.encode(part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS))),
         )
-        return Prepared(part, *encoded, follows, later, tally(rows), passed)
+        return Prepared(part, *encoded, follows, later, counts, passed)
 
-    def _pass_unchanged(self, part: Part) -> tuple[Part, int]:
-        """Leave out practitioners whose row is the one on record (and no status of this
-        batch changes): nothing of theirs is staged. Their NPIs are remembered, in case a
-        later row of the file corrects them (:meth:`_restore_passed`)."""
-        people = part.practitioners
-        if self._stored is None or not len(self._stored) or not people.height:
-            return part, 0
-        bases = people["npi_base"].to_numpy()
-        same = self._stored.matches(bases, people["row_digest"].to_numpy())
-        same &= ~people["npi"].is_in(part.statuses["npi"].implode()).to_numpy()
+    def _pass_unchanged(self, rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+        """Leave out the valid practitioner rows that are the ones on record, when their NPI
+        has no other row in the batch: nothing of theirs is settled or staged. Their NPIs
+        count as written, so a later row of the file corrects them
+        (:meth:`_restore_passed`)."""
+        if self._stored is None or not len(self._stored) or not rows.height:
+            return rows, 0
+        alone = (rows["kind"] == PERSON) & rows["reason"].is_null() & rows["npi"].is_unique()
+        bases = rows["npi_base"].to_numpy()
+        same = alone.to_numpy() & self._stored.matches(bases, rows["row_digest"].to_numpy())
         if not same.any():
-            return part, 0
+            return rows, 0
         self._passed.add(bases[same])
-        passed = people.filter(same)["npi"].implode()
-        kept = Part(
-            practitioners=people.filter(~same),
-            licenses=part.licenses.filter(~pl.col("npi").is_in(passed)),
-            statuses=part.statuses,
-        )
-        return kept, int(same.sum())
+        self._seen.add(bases[same])
+        return rows.filter(pl.Series(~same)), int(same.sum())
 
     def write(self, prepared: Prepared) -> None:
         """Store a prepared batch (in the order the batches were prepared)."""
