@@ -8,6 +8,9 @@ whose digest is the one on record changes nothing, so it is neither staged nor c
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import polars as pl
@@ -43,21 +46,36 @@ class Digests:
         return found
 
 
+_DIRECTORY_SQL = "SELECT npi, CASE WHEN active THEN 1 ELSE 0 END, row_digest FROM practitioners"
+_DIRECTORY_SCHEMA = {"npi": pl.String, "active": pl.Int8, "row_digest": pl.Int64}
+
+
 def read_directory(conn: Connection) -> tuple[pl.Series, Digests]:
     """The NPIs in search now and the digests on record, in one read of the directory
-    (through the driver's cursor: a filled directory has millions of rows)."""
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(
-            "SELECT npi, CASE WHEN active THEN 1 ELSE 0 END, row_digest FROM practitioners"
+    (a filled directory has millions of rows: PostgreSQL sends them with ``COPY`` as CSV
+    that polars parses, SQLite through the driver's cursor)."""
+    raw: Any = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
+        buffer = io.BytesIO()
+        with (
+            raw.cursor() as cur,
+            cur.copy(f"COPY ({_DIRECTORY_SQL}) TO STDOUT (FORMAT csv)") as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
+        frame = pl.read_csv(
+            buffer.getvalue(), has_header=False, new_columns=list(_DIRECTORY_SCHEMA),
+            schema_overrides=_DIRECTORY_SCHEMA,
+        )  # fmt: skip
+    else:
+        cursor = raw.cursor()
+        try:
+            rows = cursor.execute(_DIRECTORY_SQL).fetchall()
+        finally:
+            cursor.close()
+        columns = zip(*rows, strict=True) if rows else ((), (), ())
+        frame = pl.DataFrame(
+            dict(zip(_DIRECTORY_SCHEMA, columns, strict=True)), schema=_DIRECTORY_SCHEMA
         )
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    npis, active, digests = zip(*rows, strict=True) if rows else ((), (), ())
-    frame = pl.DataFrame(
-        {"npi": npis, "active": active, "row_digest": digests},
-        schema={"npi": pl.String, "active": pl.Int8, "row_digest": pl.Int64},
-    )
     in_search = frame.filter(pl.col("active") == 1)["npi"]
     return in_search, Digests.of(frame)
