@@ -25,6 +25,7 @@ from pinpoint.db.writer_lock import writer_lock
 # How long a statement waits for another transaction's lock before giving up (the web
 # layer then answers 503 with Retry-After).
 LOCK_WAIT_MS = 10_000
+CONNECT_TIMEOUT_SECONDS = 5  # a PostgreSQL server that does not answer is reported, not waited on
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -56,6 +57,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         parsed.update_query_dict({"options": options}),
         pool_pre_ping=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
         pool_size=10,
         max_overflow=10,
         pool_timeout=10,

@@ -10,15 +10,14 @@ import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from pinpoint.db.engine import CONNECT_TIMEOUT_SECONDS
 from pinpoint.db.migrate import head_revision, stored_revisions
 from pinpoint.errors import Unavailable
-
-CONNECT_TIMEOUT_SECONDS = 5
 
 
 def is_postgres(url: str) -> bool:
@@ -47,20 +46,26 @@ def _scrub(message: str, parsed: URL) -> str:
 @contextmanager
 def connect(url: str) -> Iterator[Connection]:
     """One short-lived connection, or ``Unavailable`` saying which server did not answer."""
-    parsed = make_url(url)
     engine = create_engine(
         url, poolclass=NullPool, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     )
     try:
-        try:
-            conn = engine.connect()
-        except DBAPIError as exc:
-            reason = _scrub(str(exc.orig), parsed)
-            raise Unavailable(f"cannot reach PostgreSQL {describe(url)}: {reason}") from None
-        with conn:
+        with connected(engine, url) as conn:
             yield conn
     finally:
         engine.dispose()
+
+
+@contextmanager
+def connected(engine: Engine, url: str) -> Iterator[Connection]:
+    """A connection of ``engine``, or ``Unavailable`` saying which server did not answer."""
+    try:
+        conn = engine.connect()
+    except DBAPIError as exc:
+        reason = _scrub(str(exc.orig), make_url(url))
+        raise Unavailable(f"cannot reach PostgreSQL {describe(url)}: {reason}") from None
+    with conn:
+        yield conn
 
 
 def _tables() -> list[str]:
@@ -108,9 +113,11 @@ def write_problems(conn: Connection, url: str) -> list[str]:
     return problems
 
 
-def check_writable(url: str) -> None:
-    """The server answers and the configured role may write; else ``Unavailable``."""
-    with connect(url) as conn:
+def check_writable(url: str, engine: Engine | None = None) -> None:
+    """The server answers and the configured role may write; else ``Unavailable``. With
+    ``engine`` (the one the caller goes on to use) its pool's connection is checked, and
+    kept: a command then connects once."""
+    with connect(url) if engine is None else connected(engine, url) as conn:
         problems = write_problems(conn, url)
     if problems:
         raise Unavailable("; ".join(problems))

@@ -25,25 +25,34 @@ def database_name(url: str) -> str:
     return f"PostgreSQL {describe(url)}" if is_postgres(url) else url.split(":", 1)[0]
 
 
-def prepare_database(settings: Settings) -> list[str]:
+def prepare_database(settings: Settings, engine: Engine | None = None) -> list[str]:
     """Check the configured database can be written; make SQLite's files private.
 
-    Returns warnings (permissions that were tightened); raises ``Unavailable``.
+    Returns warnings (permissions that were tightened); raises ``Unavailable``. A server is
+    checked through ``engine`` when given (the engine the caller goes on to use).
     """
     url = settings.resolved_database_url()
     path = sqlite_path(url)
     if path is not None:
         return prepare_sqlite(path, settings.data_dir)
     if is_postgres(url):
-        check_writable(url)
+        check_writable(url, engine)
     return []
 
 
 def open_database(settings: Settings) -> tuple[Engine, list[str]]:
     """The checked, migrated database engine, and the warnings of ``prepare_database``."""
-    warnings = prepare_database(settings)
     url = settings.resolved_database_url()
-    engine = make_engine(url)
+    if is_postgres(url):  # checked through the engine it returns: one connection, not two
+        engine = make_engine(url)
+        try:
+            warnings = prepare_database(settings, engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    else:  # SQLite's folder and files are made private before SQLite first opens them
+        warnings = prepare_database(settings)
+        engine = make_engine(url)
     try:
         with engine.connect() as conn:
             revisions = stored_revisions(conn)
