@@ -10,11 +10,12 @@ import io
 import json
 import re
 from contextlib import redirect_stderr, redirect_stdout
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from pinpoint.care.models import AdverseEvent, NeedlingSession, Patient, Screening, SessionMuscle
 from pinpoint.cli import run
@@ -287,9 +288,22 @@ def test_cli_errors_are_one_line(
 
 def test_bulk_charts_equal_the_api_charts(world: World, engine: Engine) -> None:
     from pinpoint.care import bulk_charts, views
+    from pinpoint.care.models import AdverseEvent
     from pinpoint.care.models import Patient as PatientRow
     from pinpoint.db.engine import transaction
 
+    with engine.begin() as conn:  # one report by a patient awaiting review, one reviewed
+        events = list(conn.scalars(select(AdverseEvent.id).order_by(AdverseEvent.id)))
+        conn.execute(
+            update(AdverseEvent)
+            .where(AdverseEvent.id == events[0])
+            .values(reported_by="patient", review_status="awaiting_review")
+        )
+        conn.execute(
+            update(AdverseEvent)
+            .where(AdverseEvent.id == events[1])
+            .values(reported_by="patient", reviewed_at=datetime(2025, 3, 13, 9, 30, tzinfo=UTC))
+        )
     with transaction(engine) as session:
         ids = list(session.scalars(select(PatientRow.id).order_by(PatientRow.id)))
         fast = bulk_charts.charts(session, ids)

@@ -30,6 +30,7 @@ from pinpoint.care.codes import (
     Side,
     Technique,
 )
+from pinpoint.care.fields import as_utc
 from pinpoint.care.models import (
     AdverseEvent,
     CarePlan,
@@ -200,6 +201,9 @@ def _fill_sessions(session: Session, ids: list[int], charts: dict[int, EpisodeCh
                     resolved=bool(a["resolved"]),
                     reportable=bool(a["reportable"]),
                     report_deadline_days=a["report_deadline_days"],
+                    reported_by=a["reported_by"],
+                    review_status=a["review_status"],
+                    reviewed_at=None if a["reviewed_at"] is None else as_utc(a["reviewed_at"]),
                 )
             )
     names = practitioner_names(session, (r["practitioner_npi"] for r in rows))

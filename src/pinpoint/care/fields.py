@@ -95,13 +95,13 @@ def _born(day: date) -> date:
     return day
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     """Stored times are UTC; SQLite hands them back without the zone."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 ClinicalDate = Annotated[date, AfterValidator(_recent)]
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 BirthDate = Annotated[date, AfterValidator(_born)]
 
 _SEX_ALIASES = {"f": "female", "m": "male", "o": "other", "u": "unknown"}
