@@ -7,6 +7,7 @@ vendored Swagger UI; no template carries an inline script, event handler or styl
 
 from __future__ import annotations
 
+import hashlib
 import re
 from importlib import resources
 from pathlib import Path
@@ -18,11 +19,14 @@ from fastapi.testclient import TestClient
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
 from pinpoint.web.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
+from pinpoint.web.pages.api_docs import BUNDLE_PATH
 
 pytestmark = pytest.mark.backends("sqlite")  # headers do not depend on the database
 
 WEB = Path(str(resources.files("pinpoint.web")))
 HTML = {"accept": "text/html"}
+# swagger-ui-dist 5.35.0 dist/swagger-ui-bundle.js, as the npm tarball holds it
+SWAGGER_UI_BUNDLE_SHA256 = "e6a898692f2d768e807c3ba4626068a69a2c5dd960dd6c76f3e4d3a3de180af2"
 
 
 def _boom() -> None:
@@ -171,9 +175,24 @@ def test_the_vendored_swagger_ui_says_where_it_came_from() -> None:
     vendor = WEB / "static" / "vendor"
     readme = (vendor / "README.md").read_text(encoding="utf-8")
     assert "swagger-ui-dist 5.35.0" in readme
-    for name in ("swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"):
+    for name in ("swagger-ui-bundle.js.gz", "swagger-ui.css", "LICENSE", "NOTICE"):
         assert (vendor / "swagger-ui" / name).is_file(), name
     assert "Apache License" in (vendor / "swagger-ui" / "LICENSE").read_text(encoding="utf-8")
+
+
+def test_the_swagger_ui_bundle_is_served_whole_with_or_without_gzip(client: TestClient) -> None:
+    zipped = client.get(BUNDLE_PATH, headers={"Accept-Encoding": "gzip"})
+    plain = client.get(BUNDLE_PATH, headers={"Accept-Encoding": "identity"})
+    assert zipped.status_code == plain.status_code == 200
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    for answer in (zipped, plain):
+        assert answer.headers["content-type"].startswith("text/javascript")
+        assert answer.headers["vary"] == "Accept-Encoding"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    # the client undoes the gzip: both bodies are the bundle npm ships, byte for byte
+    assert zipped.content == plain.content
+    assert hashlib.sha256(plain.content).hexdigest() == SWAGGER_UI_BUNDLE_SHA256
 
 
 def test_fastapis_cdn_docs_pages_are_gone(client: TestClient) -> None:
