@@ -27,7 +27,7 @@ from pinpoint.directory.nppes import merge as nppes_merge
 from pinpoint.directory.nppes import read as nppes_read
 from pinpoint.directory.nppes import write as nppes_write
 from pinpoint.directory.nppes.sql import STAGING, Rows
-from pinpoint.errors import InvalidInput
+from pinpoint.errors import Conflict, InvalidInput
 
 PRACTICE = "Provider Business Practice Location Address"
 SECOND_LINE = "Provider Second Line Business Practice Location Address"
@@ -329,6 +329,69 @@ def test_a_failure_midway_leaves_the_previous_directory(
     with pytest.raises(RuntimeError, match="disk full"):
         import_nppes(engine, write_nppes(tmp_path / "w.csv", weekly_rows()), progress=False)
     assert _snapshot(engine) == before
+    with engine.connect() as conn:
+        statuses = conn.scalars(select(ImportRun.status).order_by(ImportRun.id)).all()
+    assert statuses == ["succeeded", "failed"]
+
+
+def _indexes(engine: Engine) -> set[str]:
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    return {
+        str(index["name"])
+        for table in (Practitioner.__tablename__, License.__tablename__)
+        for index in inspector.get_indexes(table)
+    }
+
+
+def test_a_first_load_that_fails_leaves_the_directory_empty_and_indexed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexes = _indexes(engine)
+    assert indexes  # the secondary indexes a first load drops and rebuilds
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a scratch file would go
+
+    real_record = nppes_importer._record
+
+    def explode_before_commit(conn: Any, summary: Any, status: str, started: Any) -> None:
+        if status == "succeeded":  # every row is written and every index rebuilt by now
+            raise RuntimeError("disk full")
+        real_record(conn, summary, status, started)
+
+    monkeypatch.setattr(nppes_importer, "_record", explode_before_commit)
+    path = write_nppes(tmp_path / "m.csv", monthly_rows())
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_nppes(engine, path, progress=False)
+    assert _snapshot(engine) == ([], [])
+    assert _indexes(engine) == indexes
+    assert not list(tmp_path.glob("pinpoint-import-*"))  # no scratch file left behind
+    monkeypatch.undo()
+    assert import_nppes(engine, path, progress=False).added == 7
+    with engine.connect() as conn:
+        statuses = conn.scalars(select(ImportRun.status).order_by(ImportRun.id)).all()
+    assert statuses == ["failed", "succeeded"]
+
+
+@pytest.mark.backends("sqlite")  # PostgreSQL's import holds its transaction from the first read
+def test_a_first_load_refuses_a_directory_filled_while_it_read(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first load on SQLite reads the file before it takes the write lock: another
+    import that commits meanwhile wins, and this one changes nothing and says so."""
+    real_scan = nppes_importer._scan
+    other = write_nppes(tmp_path / "other.csv", [person(60), person(61)])
+
+    def scan_while_another_imports(*args: Any, **kwargs: Any) -> Any:
+        result = real_scan(*args, **kwargs)
+        monkeypatch.setattr(nppes_importer, "_scan", real_scan)
+        import_nppes(engine, other, progress=False)  # commits before this one writes
+        return result
+
+    monkeypatch.setattr(nppes_importer, "_scan", scan_while_another_imports)
+    with pytest.raises(Conflict, match="another import filled the directory"):
+        import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    assert set(_active(engine)) == {npi(60), npi(61)}
     with engine.connect() as conn:
         statuses = conn.scalars(select(ImportRun.status).order_by(ImportRun.id)).all()
     assert statuses == ["succeeded", "failed"]

@@ -11,10 +11,10 @@ decision and the write; on PostgreSQL the caller locks the rows the decision res
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -86,17 +86,30 @@ def transaction(engine: Engine, *, write: bool = False) -> Iterator[Session]:
     PostgreSQL callers lock the rows they decide on), so what it reads cannot change
     before it commits.
     """
-    database = engine.url.database if write and is_sqlite(engine) else None
-    if not database or database == ":memory:":
-        with session_factory(engine)() as session, session.begin():
-            if write and is_sqlite(engine):
-                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-            yield session
-        return
     with (
-        writer_lock(database, LOCK_WAIT_MS),
+        _writers_queue(engine) if write else nullcontext(),
         session_factory(engine)() as session,
         session.begin(),
     ):
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        if write and is_sqlite(engine):
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         yield session
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """``transaction(engine, write=True)`` on a connection the caller holds (bulk work
+    that goes below the ORM): serialised with every other writer from its first
+    statement, committed at the end or rolled back on an error."""
+    with _writers_queue(conn.engine), conn.begin():
+        if is_sqlite(conn.engine):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield conn
+
+
+def _writers_queue(engine: Engine) -> AbstractContextManager[None]:
+    """The SQLite file's writer lock (nothing for PostgreSQL or an in-memory database)."""
+    database = engine.url.database if is_sqlite(engine) else None
+    if not database or database == ":memory:":
+        return nullcontext()
+    return writer_lock(database, LOCK_WAIT_MS)

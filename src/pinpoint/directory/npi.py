@@ -3,7 +3,7 @@
 CMS computes the tenth digit of every NPI as an ISO Luhn check digit over the nine-digit
 base prefixed with ``80840`` (the card-issuer prefix for US health identifiers). The rule
 is written once, as :func:`_luhn_weight`; :func:`npi_check_digit` applies it to one NPI
-and :func:`npi_check_digit_expr` to a whole column (an import, a synthetic file) through
+and :func:`check_digit_of_number` to a whole column (an import, a synthetic file) through
 lookup tables built from the same function, so the two cannot drift apart.
 
 Only ASCII digits are digits here: ``str.isdigit`` and ``int`` also accept a superscript
@@ -12,6 +12,7 @@ two or the Arabic-Indic digits (U+0660 to U+0669), which are not NPIs.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pinpoint.errors import InvalidInput
@@ -76,31 +77,55 @@ def parse_npi(text: str, *, field: str = "npi") -> str:
 
 
 def npi_check_digit_expr(base: pl.Expr) -> pl.Expr:
-    """:func:`npi_check_digit` of a column of 9-digit bases, vectorised (null if malformed).
+    """:func:`npi_check_digit` of a column of 9-digit bases, vectorised (null if malformed)."""
+    import polars as pl
 
-    Each digit is looked up in a table of :func:`_luhn_weight`, so the rule is the same.
+    shaped = base.str.contains(f"^[0-9]{{{BASE_LENGTH}}}$")
+    return check_digit_of_number(pl.when(shaped).then(base.str.to_integer(strict=False)))
+
+
+def check_digit_of_number(base: pl.Expr) -> pl.Expr:
+    """The check digit of each 9-digit base given as a number (null stays null).
+
+    Each digit is looked up in a table of :func:`_luhn_weight` (so the rule is the same as
+    :func:`npi_check_digit`'s): whole-number arithmetic over the column, where slicing the
+    text digit by digit cost ten times as much.
     """
     import polars as pl
 
-    total: pl.Expr = pl.lit(_PREFIX_SUM, dtype=pl.Int32)
-    for k in range(BASE_LENGTH):
-        position = BASE_LENGTH - 1 - k
-        table = {str(d): _luhn_weight(position, d) for d in range(10)}
-        total = total + base.str.slice(k, 1).replace_strict(
-            table, default=None, return_dtype=pl.Int32
-        )
-    shaped = base.str.contains(f"^[0-9]{{{BASE_LENGTH}}}$")
-    return pl.when(shaped).then((10 - total % 10) % 10)
+    total: pl.Expr = pl.lit(_PREFIX_SUM, dtype=pl.Int64)
+    for position, table in enumerate(_weight_tables()):
+        total = total + pl.lit(table).gather((base // 10**position) % 10)
+    return (10 - total % 10) % 10
+
+
+def npi_number_expr(npi: pl.Expr) -> pl.Expr:
+    """Each NPI as a number when it is 10 ASCII digits, else null (a column to compute
+    once and hand to :func:`is_valid_npi_number`)."""
+    import polars as pl
+
+    shaped = npi.str.contains(f"^[0-9]{{{BASE_LENGTH + 1}}}$")
+    return pl.when(shaped).then(npi.str.to_integer(strict=False))
+
+
+def is_valid_npi_number(number: pl.Expr) -> pl.Expr:
+    """Whether each NPI number (:func:`npi_number_expr`) ends in its check digit; false
+    for null."""
+    return (number % 10 == check_digit_of_number(number // 10)).fill_null(False)
 
 
 def is_valid_npi_expr(npi: pl.Expr) -> pl.Expr:
     """:func:`is_valid_npi` of a column, vectorised: false (never null) unless 10 ASCII
     digits ending in the right check digit."""
+    return is_valid_npi_number(npi_number_expr(npi))
+
+
+@cache
+def _weight_tables() -> tuple[pl.Series, ...]:
+    """Per position from the right (0: left of the check digit), what each digit adds."""
     import polars as pl
 
-    check = npi.str.slice(BASE_LENGTH, 1).replace_strict(
-        {str(d): d for d in range(10)}, default=None, return_dtype=pl.Int32
+    return tuple(
+        pl.Series([_luhn_weight(position, d) for d in range(10)], dtype=pl.Int64)
+        for position in range(BASE_LENGTH)
     )
-    shaped = npi.str.contains(f"^[0-9]{{{BASE_LENGTH + 1}}}$")
-    computed = npi_check_digit_expr(npi.str.slice(0, BASE_LENGTH))
-    return (shaped & (computed == check)).fill_null(False)

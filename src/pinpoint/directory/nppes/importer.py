@@ -11,7 +11,10 @@ The pipeline, one module per step:
    tables that :mod:`.merge` merges into a filled one at the end.
 
 Everything from the first read of the directory to the record of the run happens in one
-transaction: a failed or killed import leaves the previous directory exactly as it was.
+write transaction, serialised with every other writer (:func:`db.engine.write_transaction`):
+a failed or killed import leaves the previous directory exactly as it was. A first load on
+SQLite reads the file into a scratch file first (:mod:`.scratch`) and takes the
+transaction only to copy it in, re-checking there that the directory is still empty.
 After a successful import the search index is told (:func:`search.cache.invalidate`).
 """
 
@@ -23,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from queue import Full, Queue
@@ -32,6 +36,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, insert
 
+from pinpoint.db.engine import is_sqlite, write_transaction
 from pinpoint.db.models import ImportRun
 from pinpoint.directory.nppes.columns import EXIT, NOTICE
 from pinpoint.directory.nppes.merge import Changes
@@ -44,6 +49,7 @@ from pinpoint.directory.nppes.read import (
     stream_blocks,
     stream_fast,
 )
+from pinpoint.directory.nppes.scratch import ScratchFile
 from pinpoint.directory.nppes.transform import PERSON
 from pinpoint.directory.nppes.write import Writer
 from pinpoint.directory.search.cache import invalidate
@@ -102,14 +108,22 @@ def import_nppes(
             with (
                 ThreadPoolExecutor(max_workers=1) as pool,
                 engine.connect() as conn,
-                conn.begin(),
+                ExitStack() as stack,
             ):
-                writer = Writer(conn)
+                scratch = _scratch_for(conn)
+                if scratch is None:
+                    stack.enter_context(write_transaction(conn))
+                else:
+                    stack.callback(scratch.remove)
+                writer = Writer(conn, scratch)
                 scan = _scan(csv_path, writer.active, synthetic, writer, summary, progress)
                 # Rows are counted by the pass (its last row's number); only a file whose
                 # last record cannot be told is counted again, beside the writer's end.
                 known = scan.rows_read
                 counting = pool.submit(count_rows, csv_path) if known is None else None
+                if scratch is not None:
+                    stack.enter_context(scratch.attached(conn))
+                    stack.enter_context(write_transaction(conn))
                 _count_changes(summary, writer.finish())
                 _count_rows(summary, counting.result() if counting else known or 0)
                 summary.seconds = round(time.perf_counter() - started, 3)
@@ -119,6 +133,19 @@ def import_nppes(
             raise
     invalidate(engine, points=_changed(summary))
     return summary
+
+
+def _scratch_for(conn: Connection) -> ScratchFile | None:
+    """A scratch file for a first load on SQLite (the directory empty now), else None.
+
+    Read outside any transaction (SQLite opens none for a read here); the writer reads it
+    again in the write transaction before copying anything in.
+    """
+    if not is_sqlite(conn.engine):
+        return None
+    empty = not conn.exec_driver_sql("SELECT 1 FROM practitioners LIMIT 1").first()
+    conn.rollback()
+    return ScratchFile() if empty else None
 
 
 def _changed(summary: ImportSummary) -> bool:

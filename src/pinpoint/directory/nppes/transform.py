@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from pinpoint.directory.npi import is_valid_npi_expr
+from pinpoint.directory.npi import is_valid_npi_number, npi_number_expr
 from pinpoint.directory.nppes.columns import (
     COL,
     EXIT,
@@ -31,7 +31,7 @@ from pinpoint.directory.nppes.columns import (
     tax,
 )
 from pinpoint.directory.taxonomy import EXACT_PROFESSIONS, PREFIX_PROFESSIONS
-from pinpoint.directory.zip_table import zip_centroids
+from pinpoint.directory.zip_table import centroids_by_number
 
 PERSON = "person"
 
@@ -106,27 +106,40 @@ def _clean() -> pl.Expr:
     )
 
 
-def _date(name: str) -> pl.Expr:
-    return pl.col(name).str.to_date("%m/%d/%Y", strict=False)
+_DATES = ("enumerated", "updated", "deactivated", "reactivated")
+_NPI_NUMBER = "_npi_number"  # the NPI as a number, null unless 10 ASCII digits
 
 
-def _bad_date(name: str) -> pl.Expr:
-    return pl.col(name).is_not_null() & _date(name).is_null()
+def _date(key: str) -> pl.Expr:
+    """A date column of the file (by its key in ``COL``), as read once (:func:`_parsed`)."""
+    return pl.col(f"_date_{key}")
+
+
+def _parsed() -> list[pl.Expr]:
+    """What several checks and columns share, computed once per batch: the NPI as a
+    number and the four dates."""
+    dates = [
+        pl.col(COL[k]).str.to_date("%m/%d/%Y", strict=False).alias(f"_date_{k}") for k in _DATES
+    ]
+    return [npi_number_expr(pl.col(COL["npi"])).alias(_NPI_NUMBER), *dates]
+
+
+def _bad_date(key: str) -> pl.Expr:
+    return pl.col(COL[key]).is_not_null() & _date(key).is_null()
 
 
 def _reason() -> pl.Expr:
     """Why a person or notice row is rejected, or null. Exits are not validated."""
-    npi = pl.col(COL["npi"])
+    number = pl.col(_NPI_NUMBER)
     kind = pl.col("kind")
-    dates = [COL["enumerated"], COL["updated"], COL["deactivated"], COL["reactivated"]]
     return (
         pl.when(kind == EXIT)
         .then(None)
-        .when(~npi.fill_null("").str.contains(r"^[0-9]{10}$"))
+        .when(number.is_null())
         .then(pl.lit("malformed_npi"))
-        .when(~is_valid_npi_expr(npi))
+        .when(~is_valid_npi_number(number))
         .then(pl.lit("bad_npi_check_digit"))
-        .when(pl.any_horizontal(_bad_date(d) for d in dates))
+        .when(pl.any_horizontal(_bad_date(d) for d in _DATES))
         .then(pl.lit("bad_date"))
         .when((kind == PERSON) & pl.col(COL["last_name"]).is_null())
         .then(pl.lit("missing_last_name"))
@@ -204,37 +217,41 @@ def transformed(rows: pl.LazyFrame, synthetic: bool) -> pl.LazyFrame:
     """
     relevance = [pl.col(f"_relevant_{i}") for i in SLOTS]
     chosen = _chosen_taxonomy(relevance)
-    deact, react = _date(COL["deactivated"]), _date(COL["reactivated"])
+    deact, react = _date("deactivated"), _date("reactivated")
     names = [(k, 100) for k in ("last_name", "first_name", "middle_name")]
     names += [("name_prefix", 20), ("name_suffix", 20), ("credential", 100)]
     checked = (
         rows.with_columns(_clean())
         .with_columns(
-            relevant(pl.col(tax(i))).fill_null(False).alias(f"_relevant_{i}") for i in SLOTS
+            *(relevant(pl.col(tax(i))).fill_null(False).alias(f"_relevant_{i}") for i in SLOTS),
+            *_parsed(),
         )
         .with_columns(row_kind(pl.any_horizontal(relevance)).alias("kind"))
     )
-    npi = pl.col(COL["npi"])
-    base = pl.when(npi.str.contains(r"^[0-9]{10}$")).then(npi.str.slice(0, 9).cast(pl.Int64))
     shaped = checked.select(
         pl.col("_seq").alias("seq"),
         "kind",
         _reason().alias("reason"),
-        npi.alias("npi"),
-        base.fill_null(-1).alias("npi_base"),
+        pl.col(COL["npi"]).alias("npi"),
+        (pl.col(_NPI_NUMBER) // 10).fill_null(-1).alias("npi_base"),
         *(pl.col(COL[k]).str.slice(0, n).alias(k) for k, n in names),
         _profession(chosen).alias("profession"),
         chosen.alias("taxonomy"),
         *_location(),
-        _iso(_date(COL["enumerated"])).alias("enumerated_on"),
-        _iso(_date(COL["updated"])).alias("updated_on"),
+        _iso(_date("enumerated")).alias("enumerated_on"),
+        _iso(_date("updated")).alias("updated_on"),
         _iso(deact).alias("deactivated_on"),
         _iso(react).alias("reactivated_on"),
         _active(deact, react).alias("active"),
         pl.lit(synthetic).alias("synthetic"),
         *_slots(),
     )
-    located = shaped.join(zip_centroids().lazy(), on="zip5", how="left", maintain_order="left")
+    latitude, longitude = centroids_by_number()
+    zip_number = pl.col("zip5").cast(pl.Int64)  # 5 ASCII digits, or null (see _location)
+    located = shaped.with_columns(
+        pl.lit(latitude).gather(zip_number).alias("latitude"),
+        pl.lit(longitude).gather(zip_number).alias("longitude"),
+    )
     return located.with_columns(_digest())
 
 

@@ -3,9 +3,10 @@
 The scan hands over transformed rows in file order, batch by batch; each batch is
 settled (:func:`transform.settle`) and written at once, so the database works while
 polars parses the rest of the file, and memory holds one batch, not the file. Into an
-empty directory (the first monthly load) rows go straight into the directory tables (on
-SQLite with their secondary indexes dropped and rebuilt at the end, which is cheaper
-than keeping them up to date row by row); into a filled one they are staged and merged
+empty directory (the first monthly load) rows go into the directory tables with their
+secondary indexes dropped and rebuilt at the end, which is cheaper than keeping them up
+to date row by row: on PostgreSQL straight away (COPY), on SQLite through a scratch file
+copied in at the end (:mod:`scratch`). Into a filled directory they are staged and merged
 at the end (:mod:`merge`), so every change is counted against the state before the
 import.
 
@@ -40,9 +41,11 @@ from pinpoint.directory.nppes.columns import (
 )
 from pinpoint.directory.nppes.digests import Digests, read_directory
 from pinpoint.directory.nppes.merge import Changes, Merge
+from pinpoint.directory.nppes.scratch import ScratchFile
 from pinpoint.directory.nppes.seen import NpiSet
 from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Rows, Sql
 from pinpoint.directory.nppes.transform import PERSON, Part, settle, tally
+from pinpoint.errors import Conflict
 
 
 def _as_date(value: str | None) -> date | None:
@@ -63,11 +66,18 @@ class Prepared:
 
 
 class Writer(Sql):
-    """Writes one import, batch by batch in file order, on the caller's transaction."""
+    """Writes one import, batch by batch in file order, on the caller's transaction.
 
-    def __init__(self, conn: Connection) -> None:
+    With a ``scratch`` file (a first load on SQLite, :mod:`scratch`), batches go to that
+    file and nothing touches ``conn`` until :meth:`finish`, which the caller runs in the
+    write transaction with the file attached.
+    """
+
+    def __init__(self, conn: Connection, scratch: ScratchFile | None = None) -> None:
         super().__init__(conn)
-        self.first_load = not self.run("SELECT 1 FROM practitioners LIMIT 1").first()
+        self._scratch = scratch
+        self._deferred: list[pl.DataFrame] = []  # statuses for rows in the scratch file
+        self.first_load = scratch is not None or self._empty()
         self.tables = DIRECTORY if self.first_load else STAGING
         self._seen = NpiSet()
         self._later: list[pl.DataFrame] = []
@@ -77,7 +87,7 @@ class Writer(Sql):
         self.active: pl.Series | None = None  # the NPIs in search now (a filled directory)
         self._passed = NpiSet()  # practitioners passed over as unchanged
         self._passed_count = 0
-        if self.first_load:
+        if self.first_load and scratch is None:
             self._drop_secondary_indexes()
         if not self.first_load:
             self.create_staging()
@@ -103,6 +113,9 @@ class Writer(Sql):
         self._seen.add(people["npi_base"].to_numpy())
         if self.tables.statuses is not None:  # staged, so written: later rows correct them
             self._seen.add(statuses.filter(~follows)["npi_base"].to_numpy())
+        if self._scratch is not None:  # appended by :meth:`write`, from the frames
+            nothing = Rows(PRACTITIONER_COLUMNS, []), Rows(LICENSE_COLUMNS, [])
+            return Prepared(part, *nothing, follows, later, counts, passed)
         encoded = (
             self.encode(part.practitioners.select(self._columns(PRACTITIONER_STAGE_COLUMNS))),
             self.encode(part.licenses.select(self._columns(LICENSE_STAGE_COLUMNS))),
@@ -131,10 +144,15 @@ class Writer(Sql):
         if prepared.later is not None:
             self._later.append(prepared.later)
         t, part = self.tables, prepared.part
+        if self._scratch is not None:  # in C, without the GIL: the next batch is prepared
+            self._scratch.append(t.practitioners, part.practitioners.select(PRACTITIONER_COLUMNS))
+            self._scratch.append(t.licenses, part.licenses.select(LICENSE_COLUMNS))
         self.store(t.practitioners, prepared.people)
         self.store(t.licenses, prepared.licenses)
         statuses = part.statuses
-        if statuses.height:
+        if statuses.height and self._scratch is not None:  # their rows are not written yet
+            self._deferred.append(statuses.filter(prepared.follows))
+        elif statuses.height:
             self._apply(statuses.filter(prepared.follows))
             if t.statuses is not None:  # nobody in this file to apply them to: staged
                 alone = statuses.filter(~prepared.follows)
@@ -181,16 +199,22 @@ class Writer(Sql):
     def reset(self) -> None:
         """Forget everything written so far (the scan starts again, more carefully)."""
         t = self.tables
-        for table in (t.licenses, t.practitioners, t.statuses):
-            if table is not None:
-                self.run(f"DELETE FROM {table}")
+        if self._scratch is not None:
+            self._scratch.clear()
+        else:
+            for table in (t.licenses, t.practitioners, t.statuses):
+                if table is not None:
+                    self.run(f"DELETE FROM {table}")
         self._seen = NpiSet()
         self._later = []
+        self._deferred = []
 
     # --- after the scan ---------------------------------------------------------------
 
     def finish(self) -> Changes:
         """Apply the corrections, then rebuild indexes (first load) or merge."""
+        if self._scratch is not None:
+            self._copy_scratch()
         for index in self._dropped:
             index.create(self.conn)
         self._dropped = []
@@ -207,6 +231,25 @@ class Writer(Sql):
         changes = Merge(self.conn).merge()
         changes.unchanged += self._passed_count
         return changes
+
+    def _empty(self) -> bool:
+        return not self.run("SELECT 1 FROM practitioners LIMIT 1").first()
+
+    def _copy_scratch(self) -> None:
+        """Copy the scratch file into the directory (still empty: re-checked here, in the
+        write transaction), then apply the statuses that wait for its rows."""
+        assert self._scratch is not None
+        if not self._empty():
+            raise Conflict(
+                "another import filled the directory while this one read the file; "
+                "nothing was changed: run the import again"
+            )
+        self._drop_secondary_indexes()
+        self._scratch.copy_into(self.conn, DIRECTORY.practitioners, PRACTITIONER_COLUMNS)
+        self._scratch.copy_into(self.conn, DIRECTORY.licenses, LICENSE_COLUMNS)
+        for statuses in self._deferred:
+            self._apply(statuses)
+        self._deferred = []
 
     def _restore_passed(self, corrections: Part) -> None:
         """Stage again, from the directory, the passed-over practitioners a later row of
