@@ -50,6 +50,7 @@ from pinpoint.directory.nppes.read import (
     stream_fast,
 )
 from pinpoint.directory.nppes.scratch import ScratchFile
+from pinpoint.directory.nppes.sql import DIRECTORY
 from pinpoint.directory.nppes.transform import PERSON
 from pinpoint.directory.nppes.write import Writer
 from pinpoint.directory.search.cache import invalidate
@@ -144,8 +145,14 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     if not is_sqlite(conn.engine):
         return None
     empty = not conn.exec_driver_sql("SELECT 1 FROM practitioners LIMIT 1").first()
+    tables = dict(
+        conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+            (DIRECTORY.practitioners, DIRECTORY.licenses),
+        ).all()
+    )
     conn.rollback()
-    return ScratchFile() if empty else None
+    return ScratchFile(tables) if empty else None
 
 
 def _changed(summary: ImportSummary) -> bool:

@@ -245,8 +245,8 @@ class Writer(Sql):
                 "nothing was changed: run the import again"
             )
         self._drop_secondary_indexes()
-        self._scratch.copy_into(self.conn, DIRECTORY.practitioners, PRACTITIONER_COLUMNS)
-        self._scratch.copy_into(self.conn, DIRECTORY.licenses, LICENSE_COLUMNS)
+        self._scratch.copy_into(self.conn, DIRECTORY.practitioners)
+        self._scratch.copy_into(self.conn, DIRECTORY.licenses)
         for statuses in self._deferred:
             self._apply(statuses)
         self._deferred = []
