@@ -40,9 +40,14 @@ def _print_counts(title: str, counts: dict[str, Any]) -> None:
 @app.command("import-nppes")
 def import_nppes(path: PathArg, as_json: JsonOpt = False) -> None:
     """Import an NPPES monthly or weekly file (.csv or the distributed .zip)."""
+    from pinpoint.config import get_settings
+    from pinpoint.directory.nppes.ahead import start_first_load
+
+    # Into an empty directory, the file is read while the database is opened and checked.
+    ahead = start_first_load(path, get_settings().resolved_database_url())
     from pinpoint.directory.nppes import import_nppes as run_import
 
-    summary = run_import(_engine(), path, progress=sys.stderr.isatty())
+    summary = run_import(_engine(), path, progress=sys.stderr.isatty(), ahead=ahead)
     if as_json:
         print_json(summary)
     else:

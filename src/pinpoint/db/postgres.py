@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from pinpoint.db.engine import CONNECT_TIMEOUT_SECONDS
-from pinpoint.db.migrate import head_revision, stored_revisions
+from pinpoint.db.migrate import is_current, stored_revisions
 from pinpoint.errors import Unavailable
 
 
@@ -68,14 +68,6 @@ def connected(engine: Engine, url: str) -> Iterator[Connection]:
         yield conn
 
 
-def _tables() -> list[str]:
-    from pinpoint.db.base import Base
-    from pinpoint.db.models import import_all_models
-
-    import_all_models()
-    return sorted(Base.metadata.tables)
-
-
 def write_problems(conn: Connection, url: str) -> list[str]:
     """Why this connection could not keep Pinpoint's records; empty when it can."""
     where = describe(url)
@@ -85,12 +77,14 @@ def write_problems(conn: Connection, url: str) -> list[str]:
             "is set for the role or the database)"
         ]
     problems = []
+    # The tables of the schema Pinpoint's migrations create them in (the catalog's list:
+    # importing every domain's models to name them took a fifth of a second per command).
     refused = conn.execute(
         text(
-            "SELECT t FROM unnest(CAST(:names AS text[])) AS t "
-            "WHERE to_regclass(t) IS NOT NULL AND NOT has_table_privilege(to_regclass(t), 'INSERT')"
-        ),
-        {"names": _tables()},
+            "SELECT c.relname FROM pg_class c "
+            "WHERE c.relnamespace = to_regnamespace(current_schema()) "
+            "AND c.relkind IN ('r', 'p') AND NOT has_table_privilege(c.oid, 'INSERT')"
+        )
     ).scalars()
     names = sorted(refused)
     if names:
@@ -98,7 +92,7 @@ def write_problems(conn: Connection, url: str) -> list[str]:
         listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         noun = "table" if len(names) == 1 else "tables"
         problems.append(f"role {role} may not write {noun} {listed} in PostgreSQL {where}")
-    if stored_revisions(conn) != [head_revision()]:
+    if not is_current(stored_revisions(conn)):
         schema = conn.execute(text("SELECT current_schema()")).scalar()
         if schema is None:
             problems.append(f"no schema on the search_path of PostgreSQL {where}")

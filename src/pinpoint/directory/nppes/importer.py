@@ -42,6 +42,7 @@ from pinpoint.directory.nppes.columns import EXIT, NOTICE
 from pinpoint.directory.nppes.merge import Changes
 from pinpoint.directory.nppes.progress import progress_bar
 from pinpoint.directory.nppes.read import (
+    Ahead,
     Scan,
     count_rows,
     csv_source,
@@ -95,9 +96,18 @@ class ImportSummary(BaseModel):
 
 
 def import_nppes(
-    engine: Engine, path: Path | str, progress: bool = True, *, synthetic: bool = False
+    engine: Engine,
+    path: Path | str,
+    progress: bool = True,
+    *,
+    synthetic: bool = False,
+    ahead: Ahead | None = None,
 ) -> ImportSummary:
-    """Import an NPPES monthly or weekly file (``.csv`` or ``.zip``) in one transaction."""
+    """Import an NPPES monthly or weekly file (``.csv`` or ``.zip``) in one transaction.
+
+    ``ahead``: the pass over the file, started before the engine was made
+    (:func:`.ahead.start_first_load`); it is used if the directory is empty, else dropped.
+    """
     path = Path(path)
     started = time.perf_counter()
     started_at = datetime.now(UTC)
@@ -117,7 +127,8 @@ def import_nppes(
                 else:
                     stack.callback(scratch.remove)
                 writer = Writer(conn, scratch)
-                scan = _scan(csv_path, writer.active, synthetic, writer, summary, progress)
+                scan = _scan(csv_path, writer.active, synthetic, writer, summary, progress, ahead)
+                ahead = None  # a pass this import did not take stops here
                 # Rows are counted by the pass (its last row's number); only a file whose
                 # last record cannot be told is counted again, beside the writer's end.
                 known = scan.rows_read
@@ -145,7 +156,7 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     if not is_sqlite(conn.engine):
         return None
     empty = not conn.exec_driver_sql("SELECT 1 FROM practitioners LIMIT 1").first()
-    tables = dict(
+    tables: dict[str, str] = dict(
         conn.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
             (DIRECTORY.practitioners, DIRECTORY.licenses),
@@ -168,6 +179,7 @@ def _scan(
     writer: Writer,
     summary: ImportSummary,
     progress: bool,
+    ahead: Ahead | None = None,
 ) -> Scan:
     """Stream the file into the writer; on a row polars cannot parse, start again block
     by block, rejecting the bad rows."""
@@ -175,7 +187,8 @@ def _scan(
     try:
         with progress_bar("importing", size, progress) as advance:
             scan = Scan()
-            _feed(stream_fast(csv_path, active, synthetic, scan, advance), writer, scan, summary)
+            rows = stream_fast(csv_path, active, synthetic, scan, advance, ahead)
+            _feed(rows, writer, scan, summary)
     except pl.exceptions.PolarsError:
         writer.reset()
         with progress_bar("re-reading", size, progress) as advance:

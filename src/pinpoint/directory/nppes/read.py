@@ -192,20 +192,56 @@ def count_rows(csv_path: Path) -> int:
     return max(records - 1, 0)  # the header line
 
 
+@dataclass
+class Ahead:
+    """The pass of a first load over a ``.csv``, started before the database is opened
+    (:func:`read_ahead`): polars reads while the engine is made and the database checked."""
+
+    path: Path
+    last_npi: str | None
+    batches: Iterator[pl.DataFrame]
+
+
+def read_ahead(path: Path) -> Ahead | None:
+    """Start the pass an import into an empty directory makes over ``path`` (a ``.csv``
+    with an NPPES header; else None, and the import reads it as usual)."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            last_npi = last_record_npi(path, read_header(handle, path.name))
+    except (OSError, InvalidInput):
+        return None
+    query = scan_query(path, None, last_npi)
+    return Ahead(path, last_npi, query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True))
+
+
 def stream_fast(
-    csv_path: Path, active_npis: pl.Series | None, synthetic: bool, scan: Scan, advance: Advance
+    csv_path: Path,
+    active_npis: pl.Series | None,
+    synthetic: bool,
+    scan: Scan,
+    advance: Advance,
+    ahead: Ahead | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Transformed kept rows in batches, in file order, while polars reads on in the
     background (at most a few batches ahead of the caller); raises ``PolarsError`` on a row
     polars cannot parse. ``scan.rows_read`` is the last row's number + 1 when the last
-    record could be told (:func:`last_record_npi`), else left for :func:`count_rows`."""
+    record could be told (:func:`last_record_npi`), else left for :func:`count_rows`.
+
+    ``ahead``: the same pass already started (:func:`read_ahead`), taken when it is the
+    one this import needs (the same file, nobody in search yet)."""
     size = csv_path.stat().st_size
     rows_per_byte = _rows_per_byte(csv_path)
-    with csv_path.open("rb") as handle:
-        last_npi = last_record_npi(csv_path, read_header(handle, csv_path.name))
-    query = scan_query(csv_path, active_npis, last_npi)
+    if ahead is not None and active_npis is None and ahead.path == csv_path:
+        last_npi, batches = ahead.last_npi, ahead.batches
+    else:
+        with csv_path.open("rb") as handle:
+            last_npi = last_record_npi(csv_path, read_header(handle, csv_path.name))
+        query = scan_query(csv_path, active_npis, last_npi)
+        batches = query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True)
     seen = last_seq = 0
-    for batch in query.collect_batches(chunk_size=BATCH_ROWS, maintain_order=True):
+    for batch in batches:
         if batch.height:
             seen = max(seen, int(batch["_seq"].max()) + 1)  # type: ignore[arg-type]
             if last_npi is not None:
