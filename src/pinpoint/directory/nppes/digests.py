@@ -1,7 +1,7 @@
 """The digests of the rows a filled directory holds, for passing over unchanged rows.
 
 Each practitioner row keeps the digest of the NPPES row it was written from
-(:func:`transform._digest`), cleared when a status changes the row. A re-import reads
+(:func:`transform.with_digest`), cleared when a status changes the row. A re-import reads
 them once, sorted by NPI, and looks up each batch's rows in one vectorised step: a row
 whose digest is the one on record changes nothing, so it is neither staged nor compared.
 """

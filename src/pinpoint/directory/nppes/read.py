@@ -249,7 +249,7 @@ def stream_fast(
                 last_seq = max(last_seq, int(last) + 1) if last is not None else last_seq  # type: ignore[arg-type]
                 batch = batch.filter("_keep").drop("_keep")
             if batch.height:
-                yield transformed(batch.lazy(), synthetic).collect()
+                yield transformed(batch.lazy(), synthetic)
         advance(min(size, int(seen / rows_per_byte)), seen)
     if last_npi is not None and last_seq == seen:  # the file's last row came out: counted
         scan.rows_read = seen
@@ -277,7 +277,7 @@ def stream_blocks(
             frame, malformed = _parse(header, block)
             read = scan.rows_read or 0
             rows = frame.lazy().with_row_index("_seq", offset=read)
-            kept = transformed(rows.filter(keep(active_npis)), synthetic).collect()
+            kept = transformed(rows.filter(keep(active_npis)), synthetic)
             scan.rows_read = read + frame.height + sum(malformed.values())
             scan.malformed.update(malformed)
             done += len(block)
