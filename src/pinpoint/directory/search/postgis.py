@@ -19,6 +19,7 @@ converted through the angle and the page is re-ranked by the canonical haversine
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -57,18 +58,57 @@ def postgis_schema(engine: Engine) -> str | None:
     return _SCHEMAS[key]
 
 
+# The view's indexes, as migration 0003 made them: a first fill builds them afresh.
+POINT_INDEXES: dict[str, str] = {
+    "ix_practitioner_points_geog": "USING gist (geog)",
+    "ix_practitioner_points_npi": "(npi)",
+    "ix_practitioner_points_site": "(latitude, longitude, npi)",
+}
+_UNIQUE = {"ix_practitioner_points_npi"}
+
+
+def _create_index(name: str) -> str:
+    unique = "UNIQUE " if name in _UNIQUE else ""
+    return f"CREATE {unique}INDEX IF NOT EXISTS {name} ON practitioner_points {POINT_INDEXES[name]}"
+
+
 def refresh_points(engine: Engine) -> None:
     """Bring ``practitioner_points`` up to date with ``practitioners``.
 
-    Concurrently (searches read on meanwhile) when the view holds points; an empty view
-    (the first load) is filled in one plain pass, several times faster than comparing.
+    Concurrently (searches read on meanwhile) when the view holds points. An empty view
+    (the first load) is filled in one plain pass without its indexes, which are then built
+    side by side on two connections: the GiST index on one, the two B-trees on the other
+    (a plain refresh rebuilt all three one after the other, a second of the first load).
+    Should that be stopped half-way, the next refresh builds what is missing first.
     """
     if postgis_schema(engine) is None:
         return
     with engine.begin() as conn:
         filled = conn.execute(text("SELECT EXISTS (SELECT 1 FROM practitioner_points)")).scalar()
-        how = "CONCURRENTLY " if filled else ""
-        conn.execute(text(f"REFRESH MATERIALIZED VIEW {how}practitioner_points"))
+        if filled:
+            for name in POINT_INDEXES:
+                conn.execute(text(_create_index(name)))
+            conn.execute(text("REFRESH MATERIALIZED VIEW CONCURRENTLY practitioner_points"))
+            return
+        for name in POINT_INDEXES:
+            conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+        conn.execute(text("REFRESH MATERIALIZED VIEW practitioner_points"))
+    _build_side_by_side(
+        engine, [["ix_practitioner_points_geog"], sorted(_UNIQUE | {"ix_practitioner_points_site"})]
+    )
+
+
+def _build_side_by_side(engine: Engine, groups: list[list[str]]) -> None:
+    """Build each group of indexes on its own connection, the groups at the same time."""
+
+    def build(names: list[str]) -> None:
+        with engine.begin() as conn:
+            for name in names:
+                conn.execute(text(_create_index(name)))
+
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        for done in [pool.submit(build, names) for names in groups]:
+            done.result()
 
 
 # --- the statements ------------------------------------------------------------------------
