@@ -156,14 +156,16 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     if not is_sqlite(conn.engine):
         return None
     empty = not conn.exec_driver_sql("SELECT 1 FROM practitioners LIMIT 1").first()
-    tables: dict[str, str] = dict(
-        conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
-            (DIRECTORY.practitioners, DIRECTORY.licenses),
-        ).all()
+    # The directory tables and the practitioners' indexes, as the directory has them.
+    schema = conn.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+        "(type = 'table' AND name IN (?, ?)) OR (type = 'index' AND tbl_name = ?)) "
+        "ORDER BY type DESC",
+        (DIRECTORY.practitioners, DIRECTORY.licenses, DIRECTORY.practitioners),
     )
+    statements = [str(sql) for sql in schema.scalars()]
     conn.rollback()
-    return ScratchFile(tables) if empty else None
+    return ScratchFile(statements) if empty else None
 
 
 def _changed(summary: ImportSummary) -> bool:

@@ -6,10 +6,10 @@ million rows read) that was half of the import's time. Here each batch is append
 scratch database file straight from its Arrow columns, in C and without holding the GIL
 (the ADBC SQLite driver), while polars reads on; the import's one write transaction then
 copies the scratch tables into the directory's with ``INSERT ... SELECT *``. The scratch
-tables are made with the directory tables' own ``CREATE TABLE`` statements, so SQLite
-copies the practitioners' records and primary-key index as they are, page by page,
-instead of row by row (its "transfer optimization"; the licenses, which carry a foreign
-key, are still checked row by row).
+tables and the practitioners' indexes are made with the directory's own statements, so
+the indexes grow batch by batch while polars reads, and SQLite copies the practitioners'
+records and indexes as they are, page by page, instead of row by row (its "transfer
+optimization"; the licenses, which carry a foreign key, are checked row by row).
 
 The directory is not touched until that transaction, which re-checks that it is still
 empty (:class:`Conflict` if another import filled it meanwhile): a failed or killed import
@@ -44,14 +44,14 @@ _MODE = "adbc.ingest.mode"
 class ScratchFile:
     """Batches appended to scratch tables, to be copied into the directory at the end.
 
-    ``tables``: each directory table's name and its ``CREATE TABLE`` statement, as
-    ``sqlite_master`` holds it.
+    ``schema``: the ``CREATE TABLE`` and ``CREATE INDEX`` statements of the directory
+    tables, as ``sqlite_master`` holds them (tables first).
     """
 
-    def __init__(self, tables: dict[str, str]) -> None:
+    def __init__(self, schema: list[str]) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="pinpoint-import-"))
         self.path = self.folder / "batches.sqlite"
-        self._tables = tables
+        self._schema = schema
         self._open()
 
     def _open(self) -> None:
@@ -60,7 +60,7 @@ class ScratchFile:
         self._statement = adbc.AdbcStatement(self._connection)
         # Scratch data: no journal, no waiting for the disk (a crash loses only this file).
         pragmas = [f"PRAGMA {p}" for p in ("journal_mode=OFF", "synchronous=OFF")]
-        for statement in (*pragmas, *self._tables.values()):
+        for statement in (*pragmas, *self._schema):
             self._statement.set_sql_query(statement)
             self._statement.execute_update()
         self._open_now = True

@@ -237,14 +237,14 @@ class Writer(Sql):
 
     def _copy_scratch(self) -> None:
         """Copy the scratch file into the directory (still empty: re-checked here, in the
-        write transaction), then apply the statuses that wait for its rows."""
+        write transaction; its indexes kept, the copy fills them), then apply the statuses
+        that wait for its rows."""
         assert self._scratch is not None
         if not self._empty():
             raise Conflict(
                 "another import filled the directory while this one read the file; "
                 "nothing was changed: run the import again"
             )
-        self._drop_secondary_indexes()
         self._scratch.copy_into(self.conn, DIRECTORY.practitioners)
         self._scratch.copy_into(self.conn, DIRECTORY.licenses)
         for statuses in self._deferred:
