@@ -18,7 +18,7 @@ the search view's refresh, included). Prints each median, the ratio floor / pinp
 average below 1.0; the script prints it for every run.
 
     python bench/bench_import.py [--rows 1000000] [--relevant-share 0.2] [--rounds 3]
-        [--backends sqlite,postgres] [--dir /tmp] [--delete-file]
+        [--backends sqlite,postgres] [--dir /tmp] [--delete-file] [--pause 0]
 """
 
 from __future__ import annotations
@@ -49,9 +49,13 @@ class Run:
     kept: int
 
 
+PAUSE_SECONDS = 0.0  # set by --pause: a rest before each measured process
+
+
 def measure(args: list[str], env: dict[str, str] | None = None) -> tuple[Run, str]:
     """One process: wall time, its own peak RSS (``wait4``), the load average before it;
     and its standard output."""
+    time.sleep(PAUSE_SECONDS)
     load = os.getloadavg()[0]
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -219,7 +223,12 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--delete-file", action="store_true", help="Delete the file at the end.")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="Seconds of rest before each measured run."
+    )
     args = parser.parse_args()
+    global PAUSE_SECONDS
+    PAUSE_SECONDS = args.pause
     path = ensure_file(args.dir, args.rows, args.relevant_share)
     try:
         results = run_rounds(path, args.rounds, args.backends.split(","))

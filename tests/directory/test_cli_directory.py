@@ -32,6 +32,31 @@ def test_import_nppes_prints_its_summary_as_json(
     assert json.loads(capsys.readouterr().out)["added"] == 0
 
 
+def test_a_first_load_reads_the_file_while_the_database_opens(
+    env: Settings,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The pass over the file starts before the engine is made, only into an empty
+    directory, and the import takes it over: the same summary as reading it afterwards."""
+    from pinpoint.directory.nppes import ahead as nppes_ahead
+    from pinpoint.directory.nppes import read as nppes_read
+
+    started: list[Path] = []
+    real = nppes_read.read_ahead
+    monkeypatch.setattr(nppes_ahead, "read_ahead", lambda p: started.append(p) or real(p))
+    path = write_nppes(tmp_path / "m.csv", monthly_rows())
+    assert run(["directory", "import-nppes", str(path), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert started == [path]
+    assert (first["rows_read"], first["kept"], first["added"]) == (14, 7, 7)
+    assert run(["directory", "import-nppes", str(path), "--json"]) == 0  # filled: not ahead
+    assert started == [path]
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 7
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [("missing.csv", None), ("x.txt", "a"), ("empty.csv", ""), ("bad.csv", '"A","B"\n')],

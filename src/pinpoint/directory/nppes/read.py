@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
 import polars as pl
 
 from pinpoint.directory.nppes.columns import COL, NEEDED_COLUMNS
@@ -176,6 +175,8 @@ def count_rows(csv_path: Path) -> int:
     ``\r\n``). Read in chunks into one buffer: polars's own count maps the whole file,
     which a process's resident memory then counts.
     """
+    import numpy as np  # here: a first load's pass starts before numpy is loaded
+
     buffer = bytearray(_COUNT_BYTES)
     records, previous = 0, np.zeros(2, dtype=np.uint8)
     with csv_path.open("rb") as handle:
