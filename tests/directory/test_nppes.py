@@ -351,6 +351,7 @@ def test_a_first_load_that_fails_leaves_the_directory_empty_and_indexed(
     indexes = _indexes(engine)
     assert indexes  # the secondary indexes a first load drops and rebuilds
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a scratch file would go
+    assert engine.dialect.name != "sqlite" or str(engine.url.database).startswith(str(tmp_path))
 
     real_record = nppes_importer._record
 

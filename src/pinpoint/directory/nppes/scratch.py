@@ -45,11 +45,13 @@ class ScratchFile:
     """Batches appended to scratch tables, to be copied into the directory at the end.
 
     ``schema``: the ``CREATE TABLE`` and ``CREATE INDEX`` statements of the directory
-    tables, as ``sqlite_master`` holds them (tables first).
+    tables, as ``sqlite_master`` holds them (tables first). ``beside``: the folder of the
+    database file, where the rows are going anyway (a private folder is made in it; the
+    system's temporary folder for a database in memory).
     """
 
-    def __init__(self, schema: list[str]) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="pinpoint-import-"))
+    def __init__(self, schema: list[str], beside: Path | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="pinpoint-import-", dir=beside))
         self.path = self.folder / "batches.sqlite"
         self._schema = schema
         self._open()
