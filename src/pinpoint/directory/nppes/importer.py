@@ -165,11 +165,11 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     )
     statements = [str(sql) for sql in schema.scalars()]
     conn.rollback()
-    database = conn.engine.url.database
-    on_disk = bool(database) and database != ":memory:" and not str(database).startswith("file:")
-    return (
-        ScratchFile(statements, Path(str(database)).parent if on_disk else None) if empty else None
-    )
+    if not empty:
+        return None
+    database = str(conn.engine.url.database or "")
+    on_disk = database not in ("", ":memory:") and not database.startswith("file:")
+    return ScratchFile(statements, Path(database).parent if on_disk else None)
 
 
 def _changed(summary: ImportSummary) -> bool:
