@@ -374,6 +374,41 @@ def test_a_first_load_that_fails_leaves_the_directory_empty_and_indexed(
     assert statuses == ["failed", "succeeded"]
 
 
+def _foreign_keys(engine: Engine) -> list[str]:
+    from sqlalchemy import inspect
+
+    return sorted(str(k["name"]) for k in inspect(engine).get_foreign_keys(License.__tablename__))
+
+
+def test_a_first_load_ends_with_every_index_and_key(engine: Engine, tmp_path: Path) -> None:
+    indexes, keys = _indexes(engine), _foreign_keys(engine)
+    assert keys  # the licenses' foreign key, which a first load on PostgreSQL rebuilds
+    import_nppes(engine, write_nppes(tmp_path / "m.csv", monthly_rows()), progress=False)
+    assert (_indexes(engine), _foreign_keys(engine)) == (indexes, keys)
+
+
+@pytest.mark.backends("postgres")  # where a first load builds them after its commit
+def test_an_import_builds_what_a_first_load_stopped_after_its_commit_left_out(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    indexes, keys = _indexes(engine), _foreign_keys(engine)
+
+    def stopped(*args: Any) -> None:
+        raise KeyboardInterrupt  # the process stopped between the commit and the builds
+
+    monkeypatch.setattr(nppes_importer, "build_after_commit", stopped)
+    path = write_nppes(tmp_path / "m.csv", monthly_rows())
+    with pytest.raises(KeyboardInterrupt):
+        import_nppes(engine, path, progress=False)
+    assert len(_active(engine)) == 7  # the rows are in, committed
+    assert _indexes(engine) < indexes
+    assert _foreign_keys(engine) == []
+    monkeypatch.undo()
+    again = import_nppes(engine, path, progress=False)
+    assert (again.added, again.unchanged) == (0, 7)
+    assert (_indexes(engine), _foreign_keys(engine)) == (indexes, keys)
+
+
 @pytest.mark.backends("sqlite")  # PostgreSQL's import holds its transaction from the first read
 def test_a_first_load_refuses_a_directory_filled_while_it_read(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

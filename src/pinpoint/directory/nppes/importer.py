@@ -35,6 +35,7 @@ from typing import TypeVar
 import polars as pl
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, insert
+from sqlalchemy.schema import ExecutableDDLElement
 
 from pinpoint.db.engine import is_sqlite, write_transaction
 from pinpoint.db.models import ImportRun
@@ -53,7 +54,7 @@ from pinpoint.directory.nppes.read import (
 from pinpoint.directory.nppes.scratch import ScratchFile
 from pinpoint.directory.nppes.sql import DIRECTORY
 from pinpoint.directory.nppes.transform import PERSON
-from pinpoint.directory.nppes.write import Writer
+from pinpoint.directory.nppes.write import Writer, build_after_commit
 from pinpoint.directory.search.cache import invalidate
 
 T = TypeVar("T")
@@ -143,8 +144,21 @@ def import_nppes(
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
-    invalidate(engine, points=_changed(summary))
+    _after_commit(engine, writer.after_commit, points=_changed(summary))
     return summary
+
+
+def _after_commit(engine: Engine, builds: list[ExecutableDDLElement], *, points: bool) -> None:
+    """Tell search (on PostgreSQL: fill the points view) and, after a first load there,
+    build the directory's indexes and key on another connection at the same time."""
+    if not builds:
+        invalidate(engine, points=points)
+        return
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(invalidate, engine, points=points)]
+        jobs.append(pool.submit(build_after_commit, engine, builds))
+        for job in jobs:
+            job.result()
 
 
 def _scratch_for(conn: Connection) -> ScratchFile | None:

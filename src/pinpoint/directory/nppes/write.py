@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Date, ForeignKeyConstraint, Index, bindparam, text
-from sqlalchemy.schema import AddConstraint, DropConstraint
+from sqlalchemy import Connection, Date, Engine, ForeignKeyConstraint, Index, bindparam, text
+from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, ExecutableDDLElement
 
 from pinpoint.directory.models import License, Practitioner
 from pinpoint.directory.nppes.columns import (
@@ -87,6 +87,8 @@ class Writer(Sql):
         self.active: pl.Series | None = None  # the NPIs in search now (a filled directory)
         self._passed = NpiSet()  # practitioners passed over as unchanged
         self._passed_count = 0
+        if self.postgres and not self.first_load:
+            self._restore_secondary_indexes()
         if self.first_load and scratch is None:
             self._drop_secondary_indexes()
         if not self.first_load:
@@ -212,15 +214,18 @@ class Writer(Sql):
     # --- after the scan ---------------------------------------------------------------
 
     def finish(self) -> Changes:
-        """Apply the corrections, then rebuild indexes (first load) or merge."""
+        """Apply the corrections, then merge (a filled directory). A first load on
+        PostgreSQL leaves its dropped indexes to :attr:`after_commit`, unless corrections
+        (which look rows up by NPI) need them now."""
         if self._scratch is not None:
             self._copy_scratch()
-        for index in self._dropped:
-            index.create(self.conn)
-        self._dropped = []
-        for constraint in self._dropped_keys:
-            self.conn.execute(AddConstraint(constraint))
-        self._dropped_keys = []
+        if self._later or not self.postgres:
+            for index in self._dropped:
+                index.create(self.conn)
+            self._dropped = []
+            for constraint in self._dropped_keys:
+                self.conn.execute(AddConstraint(constraint))
+            self._dropped_keys = []
         if self._later:
             corrections = settle(pl.concat(self._later))
             self._restore_passed(corrections)
@@ -284,13 +289,58 @@ class Writer(Sql):
 
     def _drop_secondary_indexes(self) -> None:
         """Drop the directory tables' secondary indexes (and on PostgreSQL the licenses'
-        foreign key, checked row by row there), all rebuilt at once by :meth:`finish`:
-        cheaper than keeping them up to date row by row."""
-        for model in (Practitioner, License):
-            for index in model.__table__.indexes:  # type: ignore[attr-defined]
-                index.drop(self.conn)
-                self._dropped.append(index)
+        foreign key, checked row by row there), all rebuilt at once by :meth:`finish` or,
+        on PostgreSQL, just after the commit (:attr:`after_commit`): cheaper than keeping
+        them up to date row by row. One an earlier first load did not get to rebuild is
+        simply not there to drop."""
+        for index in _secondary_indexes():
+            index.drop(self.conn, checkfirst=True)
+            self._dropped.append(index)
         if self.postgres:
-            for constraint in License.__table__.foreign_key_constraints:  # type: ignore[attr-defined]
-                self.conn.execute(DropConstraint(constraint))
+            for constraint in _foreign_keys():
+                if _has_constraint(self.conn, constraint):
+                    self.conn.execute(DropConstraint(constraint))
                 self._dropped_keys.append(constraint)
+
+    def _restore_secondary_indexes(self) -> None:
+        """Build any directory index or key a first load stopped after its commit did
+        not get to (:attr:`after_commit`); nothing when all are there."""
+        for index in _secondary_indexes():
+            index.create(self.conn, checkfirst=True)
+        for constraint in _foreign_keys():
+            if not _has_constraint(self.conn, constraint):
+                self.conn.execute(AddConstraint(constraint))
+
+    @property
+    def after_commit(self) -> list[ExecutableDDLElement]:
+        """What a first load on PostgreSQL builds after its commit: the secondary indexes
+        and the licenses' foreign key, while the points view is filled beside them
+        (:func:`build_after_commit`). Derived structure only: the rows are committed with
+        their primary keys, and an import that finds any of it missing builds it first."""
+        return [*(CreateIndex(i) for i in self._dropped), *map(AddConstraint, self._dropped_keys)]
+
+
+def _secondary_indexes() -> list[Index]:
+    return [i for model in (Practitioner, License) for i in model.__table__.indexes]  # type: ignore[attr-defined]
+
+
+def _foreign_keys() -> list[ForeignKeyConstraint]:
+    return list(License.__table__.foreign_key_constraints)  # type: ignore[attr-defined]
+
+
+def _has_constraint(conn: Connection, constraint: ForeignKeyConstraint) -> bool:
+    found = conn.execute(
+        text(
+            "SELECT 1 FROM pg_constraint WHERE conname = :name AND conrelid = to_regclass(:table)"
+        ),
+        {"name": str(constraint.name), "table": constraint.table.name},
+    ).first()
+    return found is not None
+
+
+def build_after_commit(engine: Engine, statements: list[ExecutableDDLElement]) -> None:
+    """Run a first load's :attr:`Writer.after_commit` statements in one transaction."""
+    if statements:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(statement)
