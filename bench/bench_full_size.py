@@ -15,7 +15,7 @@ then, as whole processes, on SQLite and on PostgreSQL (a fresh database each):
 Checks the free disk first, prints the 1-minute load average before every step (figures
 count only below 1.0) and deletes the files at the end unless ``--keep-files``.
 
-    python bench/bench_full_size.py [--rows 9000000] [--weekly-rows 100000]
+    python bench/bench_full_size.py [--rows 9000000] [--weekly-rows 100000] [--pause 0]
         [--backends sqlite,postgres] [--dir /tmp] [--keep-files]
 """
 
@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bench_import
 from bench_import import (
     Run,
     floor,
@@ -78,7 +79,11 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--keep-files", action="store_true")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="Seconds of rest before each measured step."
+    )
     args = parser.parse_args()
+    bench_import.PAUSE_SECONDS = args.pause
     need = int((args.rows + args.weekly_rows) * BYTES_PER_ROW * 1.3)
     free = shutil.disk_usage(args.dir).free
     if free < need:

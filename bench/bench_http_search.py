@@ -16,7 +16,7 @@ Prints each median req/s, p50 and p99, the ratio search / law (goal >= 0.5, p99 
 and the 1-minute load average before each run (figures count only below 1.0). The server
 and its workers are stopped by PID.
 
-    python bench/bench_http_search.py [--seconds 10] [--rounds 3] [--port 8200]
+    python bench/bench_http_search.py [--seconds 10] [--rounds 3] [--port 8200] [--pause 0]
 """
 
 from __future__ import annotations
@@ -93,6 +93,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="Seconds of rest before each measured run."
+    )
     args = parser.parse_args()
     build_directory()
     with sqlite3.connect(DB) as db:
@@ -114,6 +117,7 @@ def main() -> None:
                 ("law", base + LAW, None),
                 ("many", base + "/", script),
             ):
+                time.sleep(args.pause)
                 load = os.getloadavg()[0]
                 runs[kind].append((load, wrk(url, seconds=args.seconds, script=extra)))
             print(f"round {r + 1} of {args.rounds} done, load {os.getloadavg()[0]:.2f}", flush=True)
