@@ -52,7 +52,7 @@ from pinpoint.directory.nppes.read import (
     stream_fast,
 )
 from pinpoint.directory.nppes.scratch import ScratchFile
-from pinpoint.directory.nppes.sql import DIRECTORY
+from pinpoint.directory.nppes.sql import DIRECTORY, directory_is_empty
 from pinpoint.directory.nppes.transform import PERSON
 from pinpoint.directory.nppes.write import Writer, build_after_commit
 from pinpoint.directory.search.cache import invalidate
@@ -169,7 +169,9 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     """
     if not is_sqlite(conn.engine):
         return None
-    empty = not conn.exec_driver_sql("SELECT 1 FROM practitioners LIMIT 1").first()
+    if not directory_is_empty(conn):
+        conn.rollback()
+        return None
     # The directory tables and the practitioners' indexes, as the directory has them.
     schema = conn.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
@@ -179,8 +181,6 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     )
     statements = [str(sql) for sql in schema.scalars()]
     conn.rollback()
-    if not empty:
-        return None
     database = str(conn.engine.url.database or "")
     on_disk = database not in ("", ":memory:") and not database.startswith("file:")
     return ScratchFile(statements, Path(database).parent if on_disk else None)
@@ -229,7 +229,7 @@ def _feed(
     parse) are counted here; the skipped rest once the rows are (:func:`_count_rows`).
     """
     counts: Counter[str] = Counter()
-    for prepared in ahead(writer.prepare(rows) for rows in batches):
+    for prepared in in_background(writer.prepare(rows) for rows in batches):
         counts.update(prepared.counts)
         writer.write(prepared)
     counts.update({f"rejected:{reason}": n for reason, n in scan.malformed.items()})
@@ -244,7 +244,7 @@ def _feed(
 _DONE = object()
 
 
-def ahead(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+def in_background(items: Iterator[T], depth: int = 2) -> Iterator[T]:
     """``items``, produced on a background thread up to ``depth`` ahead of the caller.
 
     An error raised while producing is raised here, in order; if the caller stops early,

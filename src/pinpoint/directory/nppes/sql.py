@@ -61,6 +61,11 @@ _STAGE_COLUMNS = {
 }
 
 
+def directory_is_empty(conn: Connection) -> bool:
+    """Whether the directory has no practitioner (an import into it is a first load)."""
+    return conn.execute(text("SELECT 1 FROM practitioners LIMIT 1")).first() is None
+
+
 def q(column: str) -> str:
     return f'"{column}"'
 

@@ -3,9 +3,10 @@
 The scan hands over transformed rows in file order, batch by batch; each batch is
 settled (:func:`transform.settle`) and written at once, so the database works while
 polars parses the rest of the file, and memory holds one batch, not the file. Into an
-empty directory (the first monthly load) rows go into the directory tables with their
-secondary indexes dropped and rebuilt at the end, which is cheaper than keeping them up
-to date row by row: on PostgreSQL straight away (COPY), on SQLite through a scratch file
+empty directory (the first monthly load) rows go straight into the directory tables: on
+PostgreSQL by COPY, with the secondary indexes and the licenses' key dropped and built
+again after the commit (:attr:`Writer.after_commit`), cheaper than keeping them up to
+date row by row; on SQLite through a scratch file that grows its own indexes and is
 copied in at the end (:mod:`scratch`). Into a filled directory they are staged and merged
 at the end (:mod:`merge`), so every change is counted against the state before the
 import.
@@ -43,7 +44,7 @@ from pinpoint.directory.nppes.digests import Digests, read_directory
 from pinpoint.directory.nppes.merge import Changes, Merge
 from pinpoint.directory.nppes.scratch import ScratchFile
 from pinpoint.directory.nppes.seen import NpiSet
-from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Rows, Sql
+from pinpoint.directory.nppes.sql import DIRECTORY, STAGING, Rows, Sql, directory_is_empty
 from pinpoint.directory.nppes.transform import PERSON, Part, settle, tally
 from pinpoint.errors import Conflict
 
@@ -77,7 +78,7 @@ class Writer(Sql):
         super().__init__(conn)
         self._scratch = scratch
         self._deferred: list[pl.DataFrame] = []  # statuses for rows in the scratch file
-        self.first_load = scratch is not None or self._empty()
+        self.first_load = scratch is not None or directory_is_empty(conn)
         self.tables = DIRECTORY if self.first_load else STAGING
         self._seen = NpiSet()
         self._later: list[pl.DataFrame] = []
@@ -160,10 +161,6 @@ class Writer(Sql):
                 alone = statuses.filter(~prepared.follows)
                 self.load(t.statuses, alone.select(STATUS_STAGE_COLUMNS))
 
-    def add(self, rows: pl.DataFrame) -> None:
-        """Prepare and write one batch at once."""
-        self.write(self.prepare(rows))
-
     def _columns(self, staged: tuple[str, ...]) -> tuple[str, ...]:
         if self.tables.staged:
             return staged
@@ -237,15 +234,12 @@ class Writer(Sql):
         changes.unchanged += self._passed_count
         return changes
 
-    def _empty(self) -> bool:
-        return not self.run("SELECT 1 FROM practitioners LIMIT 1").first()
-
     def _copy_scratch(self) -> None:
         """Copy the scratch file into the directory (still empty: re-checked here, in the
         write transaction; its indexes kept, the copy fills them), then apply the statuses
         that wait for its rows."""
         assert self._scratch is not None
-        if not self._empty():
+        if not directory_is_empty(self.conn):
             raise Conflict(
                 "another import filled the directory while this one read the file; "
                 "nothing was changed: run the import again"
