@@ -92,6 +92,23 @@ def test_codes_and_systems(client: TestClient, world: World) -> None:
     assert sorted(o["valueInteger"] for o in pains) == [3, 3, 6, 6]
 
 
+def test_the_needler_is_named_wherever_the_record_names_them(
+    client: TestClient, world: World
+) -> None:
+    bundle = everything(client, world)
+    named = [p["performer"][0]["actor"] for p in of_type(bundle, "Procedure")]
+    named += [a["who"] for r in of_type(bundle, "Provenance") for a in r["agent"]]
+    named += [
+        o["performer"][0] for o in of_type(bundle, "Observation") if "-pain-" in o["id"]
+    ]
+    assert len(named) == 2 + 2 + 4
+    for reference in named:
+        assert reference["reference"] == f"Practitioner/{world.npi}"
+        # The directory's name, as people write it: "Sam Testperson7, PT".
+        assert reference["display"].startswith("Sam Testperson"), reference
+        assert reference["display"].endswith(", PT"), reference
+
+
 def test_adverse_event_severity_follows_codes_md(client: TestClient, world: World) -> None:
     events = {
         e["event"]["coding"][0]["code"]: e

@@ -3,7 +3,7 @@ Observations, its adverse events, and the Provenance of what was documented.
 
 - Procedure ``{session}``: CPT 20560/20561 (``care.cpt``), one ``bodySite`` per muscle
   needled with its laterality (SNOMED CT, mCODE laterality qualifier), needles and twitch
-  response; the needler by NPI; technique, co-interventions and the screening's precautions
+  response; the needler by NPI, with the directory's name as the display; technique, co-interventions and the screening's precautions
   as extensions; the reasons are the episode's Conditions.
 - Observation ``{session}-pain-before`` / ``-pain-after``: NPRS, LOINC 72514-3, category
   ``survey``, ``partOf`` the Procedure.
@@ -48,9 +48,11 @@ AE_REPORTABLE = s.local_extension("adverse-event-reportable")
 AE_DEADLINE = s.local_extension("adverse-event-report-deadline-days")
 
 
-def practitioner_ref(npi: str) -> Json:
+def practitioner_ref(row: SessionPublic) -> Json:
+    """The needler: by NPI, named as the practitioner directory writes the name."""
+    npi = row.practitioner_npi
     return {
-        **reference("Practitioner", npi),
+        **reference("Practitioner", npi, row.practitioner_name),
         "type": "Practitioner",
         "identifier": identifier(s.NPI, npi),
     }
@@ -85,7 +87,7 @@ def procedure(
             "performedDateTime": day(row.performed_on),
             "performer": [
                 {
-                    "actor": practitioner_ref(row.practitioner_npi),
+                    "actor": practitioner_ref(row),
                     "onBehalfOf": reference("Organization", clinic.id, clinic.name),
                 }
             ],
@@ -136,7 +138,7 @@ def pain_observations(
                 "code": concept(s.LOINC, s.NPRS_LOINC, s.NPRS_DISPLAY),
                 "subject": reference("Patient", e.patient_id),
                 "effectiveDateTime": day(row.performed_on),
-                "performer": [practitioner_ref(row.practitioner_npi)],
+                "performer": [practitioner_ref(row)],
                 "valueInteger": score,
                 "partOf": [reference("Procedure", row.id)],
                 "note": [{"text": f"Pain {timing} needling (0 none, 10 worst imaginable)"}],
@@ -198,7 +200,7 @@ def provenance(
             "agent": [
                 {
                     "type": concept(s.PROVENANCE_PARTICIPANT, "author", "Author"),
-                    "who": practitioner_ref(row.practitioner_npi),
+                    "who": practitioner_ref(row),
                     "onBehalfOf": reference("Organization", clinic.id, clinic.name),
                 }
             ],
