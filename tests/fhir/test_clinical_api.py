@@ -98,9 +98,7 @@ def test_the_needler_is_named_wherever_the_record_names_them(
     bundle = everything(client, world)
     named = [p["performer"][0]["actor"] for p in of_type(bundle, "Procedure")]
     named += [a["who"] for r in of_type(bundle, "Provenance") for a in r["agent"]]
-    named += [
-        o["performer"][0] for o in of_type(bundle, "Observation") if "-pain-" in o["id"]
-    ]
+    named += [o["performer"][0] for o in of_type(bundle, "Observation") if "-pain-" in o["id"]]
     assert len(named) == 2 + 2 + 4
     for reference in named:
         assert reference["reference"] == f"Practitioner/{world.npi}"

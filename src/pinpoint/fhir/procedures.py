@@ -3,8 +3,9 @@ Observations, its adverse events, and the Provenance of what was documented.
 
 - Procedure ``{session}``: CPT 20560/20561 (``care.cpt``), one ``bodySite`` per muscle
   needled with its laterality (SNOMED CT, mCODE laterality qualifier), needles and twitch
-  response; the needler by NPI, with the directory's name as the display; technique, co-interventions and the screening's precautions
-  as extensions; the reasons are the episode's Conditions.
+  response; the needler by NPI, with the directory's name as the display; technique,
+  co-interventions and the screening's precautions as extensions; the reasons are the
+  episode's Conditions.
 - Observation ``{session}-pain-before`` / ``-pain-after``: NPRS, LOINC 72514-3, category
   ``survey``, ``partOf`` the Procedure.
 - AdverseEvent ``{id}``: severity mild -> mild, significant -> moderate, serious -> severe
