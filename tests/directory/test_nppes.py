@@ -632,18 +632,16 @@ def test_rows_read_counts_every_row_however_the_file_ends(
 def test_the_search_index_is_refreshed_after_each_successful_import(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[Engine, bool]] = []
-    monkeypatch.setattr(
-        nppes_importer, "invalidate", lambda e, *, points: calls.append((e, points))
-    )
+    calls: list[Engine] = []
+    monkeypatch.setattr(nppes_importer, "invalidate", calls.append)
     monthly = write_nppes(tmp_path / "m.csv", monthly_rows())
     import_nppes(engine, monthly, progress=False)
-    assert calls == [(engine, True)]
+    assert calls == [engine]
     with pytest.raises(InvalidInput):
         import_nppes(engine, tmp_path / "missing.csv", progress=False)
-    assert calls == [(engine, True)]
-    import_nppes(engine, monthly, progress=False)  # nothing changed: no points to refresh
-    assert calls == [(engine, True), (engine, False)]
+    assert calls == [engine]
+    import_nppes(engine, monthly, progress=False)
+    assert calls == [engine, engine]
 
 
 def test_zip_extraction_and_the_pass_show_progress(

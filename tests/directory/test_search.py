@@ -344,6 +344,7 @@ def test_postgis_page_uses_the_knn_index_in_a_dense_city(engine: Engine) -> None
     rng = random.Random(4)
     zips = _zips_near(DENVER, 5, 4, rng)
     f.add(engine, [f.practitioner(rng.choice(zips)) for _ in range(3000)])
+    postgis.refresh_points(engine)
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(
             text("ANALYZE practitioner_points")

@@ -116,7 +116,7 @@ def import_credentials(engine: Engine, path: Path | str) -> CredentialSummary:
                 summary=summary.model_dump(mode="json"),
             )
         )
-    invalidate(engine, points=False)  # the points view holds no training or filing
+    invalidate(engine)
     return summary
 
 
@@ -181,5 +181,5 @@ def add_credential(engine: Engine, data: CredentialCreate) -> CredentialPublic:
         new_id = conn.execute(
             insert(TrainingCredential).values(**data.model_dump()).returning(TrainingCredential.id)
         ).scalar_one()
-    invalidate(engine, points=False)  # the points view holds no training or filing
+    invalidate(engine)
     return CredentialPublic(id=new_id, **data.model_dump())

@@ -82,5 +82,5 @@ def add_filing(
             answer = FilingRecorded.model_validate(row)
     except IntegrityError:
         raise duplicate from None
-    invalidate(engine, points=False)  # the points view holds no training or filing
+    invalidate(engine)
     return answer

@@ -134,3 +134,15 @@ class BoardFiling(Base):
     practitioner: Mapped[Practitioner] = relationship(back_populates="filings")
 
     __table_args__ = (UniqueConstraint("npi", "state", "kind", "filed_on"),)
+
+
+class SearchRefresh(Base):
+    """When a derived search structure was last brought up to date, and from what: the
+    directory's state (``source``) it then held. PostgreSQL's ``practitioner_points`` view
+    is refreshed by the search side when ``source`` no longer matches the directory."""
+
+    __tablename__ = "search_refreshes"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -15,7 +15,9 @@ write transaction, serialised with every other writer (:func:`db.engine.write_tr
 a failed or killed import leaves the previous directory exactly as it was. A first load on
 SQLite reads the file into a scratch file first (:mod:`.scratch`) and takes the
 transaction only to copy it in, re-checking there that the directory is still empty.
-After a successful import the search index is told (:func:`search.cache.invalidate`).
+After a successful import the search index is told (:func:`search.cache.invalidate`): the
+search side builds its structures again (on PostgreSQL the PostGIS view too, at the first
+PostGIS search), as it does after any change to the directory.
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ from typing import TypeVar
 import polars as pl
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine, insert
-from sqlalchemy.schema import ExecutableDDLElement
 
 from pinpoint.db.engine import is_sqlite, write_transaction
 from pinpoint.db.models import ImportRun
@@ -144,21 +145,9 @@ def import_nppes(
         except BaseException:
             _record_failure(engine, summary, started_at)
             raise
-    _after_commit(engine, writer.after_commit, points=_changed(summary))
+    invalidate(engine)  # search builds its structures again from the new directory
+    build_after_commit(engine, writer.after_commit)
     return summary
-
-
-def _after_commit(engine: Engine, builds: list[ExecutableDDLElement], *, points: bool) -> None:
-    """Tell search (on PostgreSQL: fill the points view) and, after a first load there,
-    build the directory's indexes and key on another connection at the same time."""
-    if not builds:
-        invalidate(engine, points=points)
-        return
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [pool.submit(invalidate, engine, points=points)]
-        jobs.append(pool.submit(build_after_commit, engine, builds))
-        for job in jobs:
-            job.result()
 
 
 def _scratch_for(conn: Connection) -> ScratchFile | None:
@@ -184,12 +173,6 @@ def _scratch_for(conn: Connection) -> ScratchFile | None:
     database = str(conn.engine.url.database or "")
     on_disk = database not in ("", ":memory:") and not database.startswith("file:")
     return ScratchFile(statements, Path(database).parent if on_disk else None)
-
-
-def _changed(summary: ImportSummary) -> bool:
-    """Whether the import changed any practitioner (else search has nothing to re-read)."""
-    moved = summary.added + summary.updated + summary.deactivated + summary.reactivated
-    return moved > 0
 
 
 def _scan(

@@ -308,9 +308,9 @@ class Writer(Sql):
     @property
     def after_commit(self) -> list[ExecutableDDLElement]:
         """What a first load on PostgreSQL builds after its commit: the secondary indexes
-        and the licenses' foreign key, while the points view is filled beside them
-        (:func:`build_after_commit`). Derived structure only: the rows are committed with
-        their primary keys, and an import that finds any of it missing builds it first."""
+        and the licenses' foreign key (:func:`build_after_commit`). Derived structure only:
+        the rows are committed with their primary keys, and an import that finds any of it
+        missing builds it first."""
         return [*(CreateIndex(i) for i in self._dropped), *map(AddConstraint, self._dropped_keys)]
 
 

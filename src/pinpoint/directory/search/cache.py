@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 
 from pinpoint.directory import geo
-from pinpoint.directory.search import postgis
 
 if TYPE_CHECKING:
     from pinpoint.directory.search.index import DirectoryIndex
@@ -132,14 +131,9 @@ def warm(engine: Engine) -> DirectoryIndex:
     return index
 
 
-def invalidate(engine: Engine, *, points: bool = True) -> None:
-    """Forget the index of this database (call after writing to the directory).
-
-    On PostgreSQL this also refreshes the ``practitioner_points`` materialised view the
-    database-side search reads, unless the caller knows no practitioner changed
-    (``points=False``: an import that found every row as it was).
-    """
+def invalidate(engine: Engine) -> None:
+    """Forget the index of this database (call after writing to the directory). The next
+    search builds it again; on PostgreSQL, the next PostGIS search also refreshes the
+    view it reads (:func:`postgis.ensure_points`)."""
     with _BUILD_LOCK:
         _INDEXES.pop(engine_key(engine), None)
-    if points and engine.dialect.name == "postgresql":
-        postgis.refresh_points(engine)

@@ -12,12 +12,19 @@ index's count of the same rows (an exact ``ST_DWithin`` count reads every row in
 radius: ~20,000 in a city, 5-10 ms), and the page's NPIs become index rows, so the public
 fields and verdicts come from the same place as on the in-process path.
 
+The view is the search side's to keep fresh, like the in-process index: writers only write
+the directory, and the first PostGIS search after a change refreshes it
+(:func:`ensure_points`), unless another process already has (``search_refreshes`` records
+the directory state each refresh was made from).
+
 Distances on PostGIS's sphere differ from R = 3958.8 miles only in scale, so the radius is
 converted through the angle and the page is re-ranked by the canonical haversine.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -77,17 +84,81 @@ def _create_index(name: str) -> str:
     return f"CREATE {unique}INDEX IF NOT EXISTS {name} ON practitioner_points {POINT_INDEXES[name]}"
 
 
-def refresh_points(engine: Engine) -> None:
-    """Bring ``practitioner_points`` up to date with ``practitioners``.
+# What the view is made from: every change to ``practitioners`` is an NPPES import (which
+# records a run) or adds rows, so this changes whenever the view's rows may have.
+_SOURCE_SQL = text(
+    "SELECT (SELECT count(*) FROM practitioners) || ':' || coalesce((SELECT max(id) "
+    "FROM import_runs WHERE kind = 'nppes' AND status = 'succeeded'), 0)"
+)
+_RECORD_SQL = text(
+    "INSERT INTO search_refreshes (name, source, refreshed_at) VALUES (:name, :source, now()) "
+    "ON CONFLICT (name) DO UPDATE "
+    "SET source = excluded.source, refreshed_at = excluded.refreshed_at"
+)
+_VIEW = "practitioner_points"
+_LOCK = "SELECT pg_advisory_{}(hashtext('pinpoint_practitioner_points'))"
+# The indexes whose directory state the view was checked against, by id (an index is not
+# hashable); an entry goes with its index.
+_ENSURED: dict[int, weakref.ref[DirectoryIndex]] = {}
+_ENSURE_LOCK = threading.Lock()
+
+
+def refresh_points(engine: Engine, *, only_if_changed: bool = False) -> bool:
+    """Bring ``practitioner_points`` up to date with ``practitioners``; True if it was.
+
+    The search side calls this (:func:`ensure_points`), not the writers: an import only
+    writes the directory, as it leaves the in-process index to be rebuilt by whoever
+    searches next. ``only_if_changed``: nothing when the directory is as it was at the
+    last refresh (``search_refreshes``), which another process may have made. Refreshers
+    take turns on an advisory lock; the state is read before the refresh, so a change
+    committed meanwhile only makes the next check refresh again.
 
     Concurrently (searches read on meanwhile) when the view holds points. An empty view
-    (the first load) is filled in one plain pass without its indexes, which are then built
-    side by side on two connections: the GiST index on one, the two B-trees on the other
-    (a plain refresh rebuilt all three one after the other, a second of the first load).
-    Should that be stopped half-way, the next refresh builds what is missing first.
+    is filled in one plain pass without its indexes, which are then built side by side on
+    two connections: the GiST index on one, the two B-trees on the other. Should that be
+    stopped half-way, the next refresh builds what is missing first.
     """
     if postgis_schema(engine) is None:
+        return False
+    with engine.connect() as conn:
+        conn.execute(text(_LOCK.format("lock")))
+        conn.commit()
+        try:
+            source = str(conn.execute(_SOURCE_SQL).scalar_one())
+            stored = conn.execute(
+                text("SELECT source FROM search_refreshes WHERE name = :name"), {"name": _VIEW}
+            ).scalar()
+            conn.commit()
+            if only_if_changed and stored == source:
+                return False
+            _refresh(engine)
+            conn.execute(_RECORD_SQL, {"name": _VIEW, "source": source})
+            conn.commit()
+            return True
+        finally:
+            conn.rollback()
+            conn.execute(text(_LOCK.format("unlock")))
+            conn.commit()
+
+
+def ensure_points(engine: Engine, index: DirectoryIndex) -> None:
+    """Before a database-side search: the view as fresh as ``index``, checked once per
+    index (an index is built again whenever the directory changes, :mod:`cache`)."""
+    key = id(index)
+
+    def checked() -> bool:
+        found = _ENSURED.get(key)
+        return found is not None and found() is index
+
+    if checked():
         return
+    with _ENSURE_LOCK:
+        if not checked():
+            refresh_points(engine, only_if_changed=True)
+            _ENSURED[key] = weakref.ref(index, lambda _: _ENSURED.pop(key, None))
+
+
+def _refresh(engine: Engine) -> None:
     with engine.begin() as conn:
         filled = conn.execute(text("SELECT EXISTS (SELECT 1 FROM practitioner_points)")).scalar()
         if filled:
@@ -192,6 +263,7 @@ def postgis_find(
     from pinpoint.directory.search.pg_sessions import execute_generic
 
     s = _require_schema(engine)
+    ensure_points(engine, index)
     params = _params(q.lat, q.lon, q.radius_miles, q.professions, q.offset + q.limit)
     if q.eligible_on is None:
         every = not q.professions
