@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,3 +188,26 @@ def test_add_filing_refuses_unknown_malformed_npis_and_repeats(
     assert run(["directory", "add-filing", npi, *options]) == 2
     assert "already has this filing on record" in capsys.readouterr().err
     assert run(["directory", "add-filing", npi, "--state", "FL"]) == 2
+
+
+@pytest.mark.backends("sqlite")
+def test_the_command_closes_the_database_before_it_exits(tmp_path: Path) -> None:
+    """As a whole process: the import's summary, and SQLite's write-ahead log folded into
+    the file (every connection closed) when the process ends."""
+    database = tmp_path / "directory.db"
+    csv_path = write_nppes(tmp_path / "m.csv", monthly_rows())
+    done = subprocess.run(
+        [sys.executable, "-m", "pinpoint", "directory", "import-nppes", str(csv_path), "--json"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PINPOINT_DATABASE_URL": f"sqlite:///{database}",
+            "PINPOINT_DATA_DIR": str(tmp_path / "data"),
+        },
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["added"] > 0
+    assert database.is_file()
+    assert not Path(f"{database}-wal").exists()

@@ -7,6 +7,7 @@ code: 2 for bad input, 1 for anything else.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -19,6 +20,7 @@ except ImportError:  # pragma: no cover - older Typer uses Click itself
 
 from pinpoint.cli import accounts, directory, fhir, find, law, serve
 from pinpoint.cli import backup as backups
+from pinpoint.cli.database import close_engines
 from pinpoint.cli.score import score
 from pinpoint.errors import PinpointError
 
@@ -70,4 +72,10 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main() -> None:
-    sys.exit(run())
+    code = run()
+    close_engines()
+    # Leave the objects the command made to the operating system: everything is written,
+    # committed and closed by now, and the collector's last passes over them at exit took
+    # 0.13-0.26 s after an NPPES import (the floor process's whole exit: 0.08 s).
+    gc.freeze()
+    sys.exit(code)

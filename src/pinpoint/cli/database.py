@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+import weakref
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+_OPENED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def warn(message: str) -> None:
@@ -21,4 +24,12 @@ def open_engine() -> Engine:
     engine, warnings = open_database(get_settings())
     for message in warnings:
         warn(message)
+    _OPENED.add(engine)
     return engine
+
+
+def close_engines() -> None:
+    """Close every database connection the command opened (SQLite folds its write-ahead
+    log into the file as its last connection closes)."""
+    for engine in list(_OPENED):
+        engine.dispose()

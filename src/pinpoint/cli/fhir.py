@@ -20,13 +20,9 @@ ClinicOpt = Annotated[str | None, typer.Option("--clinic", help="The clinic's na
 
 
 def _engine() -> Any:
-    from pinpoint.config import get_settings
-    from pinpoint.db.engine import make_engine
-    from pinpoint.db.migrate import upgrade
+    from pinpoint.cli.database import open_engine
 
-    engine = make_engine(get_settings().resolved_database_url())
-    upgrade(engine)
-    return engine
+    return open_engine()
 
 
 @app.command("export")
