@@ -80,7 +80,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marker = metafunc.definition.get_closest_marker("backends")
     wanted = set(marker.args) if marker else {"sqlite", "postgres"}
-    params = []
+    params: list[object] = []
     if "sqlite" in wanted:
         params.append("sqlite")
     if "postgres" in wanted:

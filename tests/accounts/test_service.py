@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from pinpoint.accounts import service, throttle
+from pinpoint.accounts import passwords, service, throttle
 from pinpoint.accounts.models import AuthToken, LoginThrottle, User
 from pinpoint.accounts.service import (
     authenticate,
@@ -336,8 +336,13 @@ def test_every_login_attempt_costs_one_password_hash(
     factories.clinic(engine)
     factories.user(engine)
     calls: list[str] = []
-    real = service.verify_password
-    monkeypatch.setattr(service, "verify_password", lambda h, p: calls.append("hash") or real(h, p))
+    real = passwords.verify_password
+
+    def counted(password_hash: str, password: str) -> bool:
+        calls.append("hash")
+        return real(password_hash, password)
+
+    monkeypatch.setattr(service, "verify_password", counted)
     for _ in range(6):  # the sixth attempt meets a locked account
         with contextlib.suppress(Unauthorized):
             authenticate(engine, "ana@example.org", "wrong password")

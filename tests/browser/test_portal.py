@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from playwright import sync_api
 
 SHOTS = Path("/tmp/shots")
-PHONE = {"width": 390, "height": 844}
+PHONE: sync_api.ViewportSize = {"width": 390, "height": 844}
 PHQ9 = [1, 0, 1, 2, 0, 1, 0, 0, 1]  # item 9: "several days"
 ODI = [1, 1, 2, 1, 1, 2, 1, 1, 1, 2]  # 13 of 50: 26 %, from 52 % at intake
 

@@ -61,7 +61,11 @@ def actor(
 def trained_npi(engine: Engine, state: str = "CO", **credential: Any) -> str:
     """A physical therapist with 50 h of training, 40 in person (eligible in CO)."""
     row = directory.practitioner(state=state)
-    values = {"hours": 50.0, "in_person_hours": 40.0, "completed_on": date(2020, 1, 1)}
+    values: dict[str, Any] = {
+        "hours": 50.0,
+        "in_person_hours": 40.0,
+        "completed_on": date(2020, 1, 1),
+    }
     values.update(credential)
     directory.add(engine, [row], [directory.credential(row["npi"], **values)])
     return str(row["npi"])

@@ -51,7 +51,11 @@ def read_only() -> Iterator[MakeReadOnly]:
             done = subprocess.run([chattr, "+i", str(path)], capture_output=True, text=True)
             if done.returncode != 0:
                 pytest.skip(f"cannot make {path.name} immutable: {done.stderr.strip()}")
-            undo.append(lambda: subprocess.run([chattr, "-i", str(path)], check=False))
+
+            def unfreeze() -> None:
+                subprocess.run([chattr, "-i", str(path)], check=False)
+
+            undo.append(unfreeze)
         else:
             mode = stat.S_IMODE(path.stat().st_mode)
             path.chmod(mode & ~0o222)

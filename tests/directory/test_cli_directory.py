@@ -49,7 +49,12 @@ def test_a_first_load_reads_the_file_while_the_database_opens(
 
     started: list[Path] = []
     real = nppes_read.read_ahead
-    monkeypatch.setattr(nppes_ahead, "read_ahead", lambda p: started.append(p) or real(p))
+
+    def read_ahead(path: Path) -> nppes_read.Ahead | None:
+        started.append(path)
+        return real(path)
+
+    monkeypatch.setattr(nppes_ahead, "read_ahead", read_ahead)
     path = write_nppes(tmp_path / "m.csv", monthly_rows())
     assert run(["directory", "import-nppes", str(path), "--json"]) == 0
     first = json.loads(capsys.readouterr().out)

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 
 from pinpoint.db.models import ImportRun
 from pinpoint.directory import zip_table
@@ -607,9 +607,12 @@ def test_rows_read_counts_every_row_however_the_file_ends(
 ) -> None:
     counted: list[Path] = []
     real_count = nppes_read.count_rows
-    monkeypatch.setattr(
-        nppes_importer, "count_rows", lambda path: counted.append(path) or real_count(path)
-    )
+
+    def count_rows(path: Path) -> int:
+        counted.append(path)
+        return real_count(path)
+
+    monkeypatch.setattr(nppes_importer, "count_rows", count_rows)
     rows = monthly_rows()
     rows.append(
         {
@@ -696,12 +699,12 @@ def _repeating_rows() -> list[dict[str, str]]:
     ]
 
 
-_REAL_STREAM_FAST = nppes_importer.stream_fast
+_REAL_STREAM_FAST = nppes_read.stream_fast
 
 
 def _one_row_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hand the writer one row at a time, so that every repeated NPI spans batches."""
-    real = nppes_importer.stream_fast
+    real = nppes_read.stream_fast
 
     def single_rows(*args: Any) -> Any:
         for batch in real(*args):
@@ -723,8 +726,8 @@ def test_rows_of_one_npi_in_different_batches_settle_as_in_one(
             if cut:
                 _one_row_batches(patch)
             with engine.begin() as conn:
-                conn.execute(License.__table__.delete())
-                conn.execute(Practitioner.__table__.delete())
+                conn.execute(delete(License))
+                conn.execute(delete(Practitioner))
             if into == "filled":
                 import_nppes(engine, monthly, progress=False)
             if into == "itself":  # rows passed over as unchanged, then corrected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -113,7 +114,7 @@ def test_the_sql_sums_equal_the_rule(engine: Engine) -> None:
         )
 
 
-def _course(row: dict[str, object]) -> dict[str, object]:
+def _course(row: dict[str, Any]) -> dict[str, Any]:
     keys = ("hours", "in_person_hours", "licensed_since", "supervised_sessions", "completed_on")
     return {k: row[k] for k in keys}
 

@@ -187,7 +187,7 @@ def test_a_second_kick_off_while_one_runs_is_429(
         assert again.status_code == 429
         assert again.headers["retry-after"]
     finally:
-        runner.start = original  # type: ignore[method-assign]
+        runner.start = original
     assert len(started) == 1
 
 
@@ -206,7 +206,7 @@ def test_a_job_whose_worker_died_is_failed(
     try:
         status = kick_off(client, f"Group/{world.clinic_a}/$export", admin)
     finally:
-        runner.start = original  # type: ignore[method-assign]
+        runner.start = original
     with transaction(engine) as session:
         session.execute(
             update(ExportJob).values(

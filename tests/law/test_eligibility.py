@@ -26,7 +26,7 @@ def _law(status: Status, **requirements: object) -> LawStatus:
         basis=None,
         citation=None,
         summary="test law",
-        requirements=RequirementsPublic(**requirements),  # type: ignore[arg-type]
+        requirements=RequirementsPublic(**requirements),
         sources=[],
         conflicts=[],
     )

@@ -105,5 +105,5 @@ def test_every_mcid_cites_its_source_and_date() -> None:
 
 def test_the_instrument_version_travels_with_every_result() -> None:
     versions = {code: get_instrument(code).version for code in ALL}
-    assert versions["odi"] == "ODI 2.1a"
+    assert versions[InstrumentCode.ODI] == "ODI 2.1a"
     assert len(set(versions.values())) == len(ALL)

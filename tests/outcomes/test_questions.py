@@ -70,6 +70,7 @@ def test_a_psfs_has_one_question_per_named_activity() -> None:
 def test_a_psfs_needs_three_to_five_distinct_activities(names: list[str]) -> None:
     with pytest.raises(InvalidInput) as refused:
         questionnaire("psfs", names)
+    assert refused.value.field is not None
     assert refused.value.field.startswith("activities")
 
 

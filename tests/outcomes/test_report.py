@@ -40,6 +40,7 @@ def _pages(pdf: bytes) -> tuple[list[str], list[Image.Image]]:
 
 def _has_colour(image: Image.Image, colour: tuple[int, int, int], tolerance: int = 12) -> bool:
     for _count, pixel in image.getcolors(maxcolors=1 << 22) or []:
+        assert isinstance(pixel, tuple)  # a colour image's colours are tuples
         if all(abs(a - b) <= tolerance for a, b in zip(pixel, colour, strict=True)):
             return True
     return False

@@ -22,6 +22,7 @@ from pinpoint.care import service, sessions
 from pinpoint.care.patient_accounts import create_patient_user
 from pinpoint.care.schemas import AdverseEventCreate, EpisodeUpdate, PlanCreate, ScreeningCreate
 from pinpoint.config import Settings
+from pinpoint.db.engine import session_factory
 from pinpoint.outcomes.assessments import record_assessment
 from pinpoint.outcomes.records_schemas import AssessmentCreate
 from pinpoint.web.app import create_app
@@ -49,13 +50,13 @@ class CourseWorld:
         return self.client.get(url, headers=self.headers[who])
 
     def audited(self, action: str, record_type: str) -> list[AuditEvent]:
-        with self.engine.connect() as conn:
+        with session_factory(self.engine)() as session:
             return list(
-                conn.execute(
+                session.scalars(
                     select(AuditEvent).where(
                         AuditEvent.action == action, AuditEvent.record_type == record_type
                     )
-                ).all()
+                )
             )
 
 

@@ -31,7 +31,7 @@ class World:
         assert answer.status_code == 200, answer.text
         return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
-    def denials(self, reader: str, **params: object) -> list[dict[str, object]]:
+    def denials(self, reader: str, **params: str) -> list[dict[str, object]]:
         answer = self.client.get(
             f"{API}/audit", params={"outcome": "denied", **params}, headers=self.token(reader)
         )

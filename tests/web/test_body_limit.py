@@ -18,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from starlette.types import Message
 
 from pinpoint.config import Settings
 from pinpoint.web.app import create_app
@@ -42,7 +43,7 @@ class Exchange:
         self.headers = headers
         self.chunks = chunks
         self.read = 0
-        self.sent: list[dict[str, Any]] = []
+        self.sent: list[Message] = []
 
     async def receive(self) -> dict[str, Any]:
         if self.read >= self.chunks:
@@ -50,7 +51,7 @@ class Exchange:
         self.read += 1
         return {"type": "http.request", "body": b"x" * CHUNK, "more_body": True}
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: Message) -> None:
         self.sent.append(message)
 
     def run(self, app: FastAPI, path: str = "/api/v1/patients") -> None:

@@ -40,12 +40,12 @@ def _routes(clinical: bool) -> list[tuple[str, str]]:
     app = create_app(OFFLINE)
     chosen = clinical_routes(app) if clinical else api_routes(app)
     others = set() if clinical else {c.path for c in clinical_routes(app)}
-    return sorted(
-        (method, route.path)
-        for route in chosen
-        for method in (route.methods or ())
-        if route.path not in others
-    )
+    found: list[tuple[str, str]] = []
+    for route in chosen:
+        assert route.path is not None  # api_routes keeps the paths under /api/v1/ only
+        if route.path not in others:
+            found.extend((method, route.path) for method in (route.methods or ()))
+    return sorted(found)
 
 
 CLINICAL = _routes(clinical=True)
