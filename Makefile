@@ -17,7 +17,7 @@ test-fast:
 	$(PY) -m pytest -n 2 -m "not browser and not slow"
 
 lint:
-	ruff check . && ruff format --check . && mypy
+	ruff check . && ruff format --check . && mypy && mypy tests
 
 fmt:
 	ruff format . && ruff check --fix .
