@@ -79,7 +79,7 @@ def _write_archive(archive: Path) -> None:
 def _add_training_and_filings(engine: Engine) -> None:
     rng = random.Random(DEMO_SEED)  # noqa: S311 - synthetic data, not security
     filing_rng = random.Random(DEMO_SEED + 1)  # noqa: S311 - its own: the courses stay as they were
-    today = date.today()
+    today, now = date.today(), datetime.now(UTC)
     with engine.begin() as conn:
         people = conn.execute(
             select(Practitioner.npi, Practitioner.state, Practitioner.profession).order_by(
@@ -120,7 +120,7 @@ def _add_training_and_filings(engine: Engine) -> None:
                         "reference": f"DEMO-{state}-{npi}",
                         "expires_on": None,
                         "recorded_by": None,
-                        "recorded_at": datetime.now(UTC),
+                        "recorded_at": now,
                     }
                 )
         for start in range(0, len(rows), 5_000):

@@ -136,9 +136,12 @@ def refresh_points(engine: Engine, *, only_if_changed: bool = False) -> bool:
             conn.commit()
             return True
         finally:
-            conn.rollback()
-            conn.execute(text(_LOCK.format("unlock")))
-            conn.commit()
+            try:
+                conn.rollback()
+                conn.execute(text(_LOCK.format("unlock")))
+                conn.commit()
+            except Exception:  # a broken connection: closing it releases the lock, and the
+                conn.invalidate()  # error that broke it is the one raised
 
 
 def ensure_points(engine: Engine, index: DirectoryIndex) -> None:
